@@ -145,6 +145,15 @@ public final class Options {
         return Collections.unmodifiableMap(out);
     }
 
+    /** These options without member {@code key}, e.g. a selector the runtime has already read. */
+    public Options without(String key) {
+        Map<String, Object> rest = new LinkedHashMap<>(values);
+        rest.remove(key);
+        Map<String, String> where = new LinkedHashMap<>(locations);
+        where.remove(key);
+        return new Options(path, rest, where);
+    }
+
     /** Fails on the first member not in {@code known}, listing what is allowed. */
     public void requireOnly(Set<String> known) {
         for (String key : values.keySet()) {

@@ -1,0 +1,155 @@
+package dev.mpp.runtime.cli;
+
+import dev.mpp.api.ConfigException;
+import dev.mpp.runtime.Node;
+import dev.mpp.runtime.config.ConfigLoader;
+import dev.mpp.runtime.config.NodeConfig;
+import dev.mpp.runtime.plugin.Discovered;
+import dev.mpp.runtime.plugin.PluginRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/** The {@code mpp} command line. Exit codes: 0 success, 1 failure at run time, 2 bad usage or config. */
+public final class Main {
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+
+    private static final String HELP = """
+            Usage: mpp <command> [options]
+
+            Commands:
+              run [--config FILE]      run a node; without --config, SOCKS5 on 127.0.0.1:1080, no authentication
+              check-config FILE        validate a config file without starting anything
+              plugins                  list every discovered provider: SPI, name, module, version, source
+              --version                print the version
+              --help                   print this help
+
+            Options:
+              --plugins DIR            the drop-in plugins folder (default: <image>/plugins)
+            """;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    Main(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        Main main = new Main(System.out, System.err);
+        int code = main.execute(args, true);
+        if (code != OK) {
+            System.exit(code);
+        }
+    }
+
+    /** Runs one command; {@code run} returns once the node is serving, its shutdown hook installed if asked. */
+    int execute(String[] argv, boolean installShutdownHook) {
+        List<String> args = new ArrayList<>(List.of(argv));
+        Path plugins = PluginRegistry.defaultPluginsFolder();
+        int p = args.indexOf("--plugins");
+        if (p >= 0) {
+            if (p + 1 >= args.size()) {
+                return usage("--plugins needs a folder");
+            }
+            plugins = Path.of(args.get(p + 1));
+            args.subList(p, p + 2).clear();
+        }
+        if (args.isEmpty()) {
+            return usage("no command given");
+        }
+        try {
+            return switch (args.getFirst()) {
+                case "--help", "-h", "help" -> {
+                    out.print(HELP);
+                    yield OK;
+                }
+                case "--version", "version" -> {
+                    out.println("mpp " + version());
+                    yield OK;
+                }
+                case "plugins" -> args.size() == 1 ? listPlugins(plugins) : usage("plugins takes no arguments");
+                case "check-config" -> args.size() == 2 ? checkConfig(Path.of(args.get(1)), plugins)
+                        : usage("check-config needs exactly one FILE");
+                case "run" -> run(args.subList(1, args.size()), plugins, installShutdownHook);
+                default -> usage("unknown command '" + args.getFirst() + "'");
+            };
+        } catch (ConfigException e) {
+            err.println("mpp: " + e.getMessage());
+            return USAGE;
+        }
+    }
+
+    private int run(List<String> args, Path pluginsFolder, boolean installShutdownHook) {
+        NodeConfig config;
+        if (args.isEmpty()) {
+            config = NodeConfig.defaults();
+        } else if (args.size() == 2 && args.get(0).equals("--config")) {
+            config = new ConfigLoader().load(Path.of(args.get(1)));
+        } else {
+            return usage("run takes --config FILE or nothing");
+        }
+        PluginRegistry plugins = PluginRegistry.load(pluginsFolder);
+        try {
+            Node node = Node.start(config, plugins);
+            started = node;
+            if (installShutdownHook) {
+                Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("mpp-shutdown").unstarted(node::close));
+            }
+            return OK;
+        } catch (IOException e) {
+            err.println("mpp: cannot start: " + e.getMessage());
+            return FAILED;
+        }
+    }
+
+    /** The node the last {@code run} started; for tests that drive the command in-process. */
+    Node started;
+
+    private int checkConfig(Path file, Path pluginsFolder) {
+        NodeConfig config = new ConfigLoader().load(file);
+        Node.validate(config, PluginRegistry.load(pluginsFolder));
+        out.println(file + ": OK");
+        return OK;
+    }
+
+    private int listPlugins(Path pluginsFolder) {
+        PluginRegistry registry = PluginRegistry.load(pluginsFolder);
+        String format = "%-18s %-18s %-30s %-16s %s%n";
+        out.printf(format, "SPI", "NAME", "MODULE", "VERSION", "SOURCE");
+        for (Discovered<?> d : registry.all()) {
+            out.printf(format, d.spi().word(), d.name(), d.module(), d.version().isEmpty() ? "-" : d.version(), d.source());
+        }
+        for (String problem : registry.problems()) {
+            err.println("mpp: plugin " + problem);
+        }
+        return OK;
+    }
+
+    private int usage(String problem) {
+        err.println("mpp: " + problem);
+        err.print(HELP);
+        return USAGE;
+    }
+
+    static String version() {
+        try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+}

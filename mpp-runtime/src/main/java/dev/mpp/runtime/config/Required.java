@@ -1,0 +1,12 @@
+package dev.mpp.runtime.config;
+
+/** Presence checks for config records, whose absent members Jackson passes as null. */
+final class Required {
+    private Required() {}
+
+    static void check(String field, Object value) {
+        if (value == null) {
+            throw new IllegalArgumentException(field + ": missing (it is required)");
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.mpp.plugin.socks5;
+
+import dev.mpp.api.ConnectException;
+import dev.mpp.api.HostPort;
+import dev.mpp.api.spi.HandshakeTimer;
+import dev.mpp.api.spi.Outbound;
+import dev.mpp.api.spi.Relay;
+import dev.mpp.api.spi.Upstream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * BIND (RFC 1928 section 4): listen on the interface the client came in on, send the first reply
+ * with that address, accept one connection, send the second reply with its source, then relay.
+ * The listener never outlives the control connection: if the client goes away while we wait,
+ * the listener is closed at once.
+ */
+final class BindCommand {
+    private static final Logger log = LoggerFactory.getLogger(BindCommand.class);
+    /** How often the wait checks the control connection. */
+    private static final int POLL_MILLIS = 50;
+
+    private final Socket client;
+    private final Outbound outbound;
+    private final Relay relay;
+    private final Duration timeout;
+
+    BindCommand(Socket client, Outbound outbound, Relay relay, Duration timeout) {
+        this.client = client;
+        this.outbound = outbound;
+        this.relay = relay;
+        this.timeout = timeout;
+    }
+
+    void run(HandshakeTimer handshake, InetSocketAddress peer, HostPort expected) throws IOException {
+        OutputStream out = client.getOutputStream();
+        InetSocketAddress expectedAddress;
+        try {
+            expectedAddress = outbound.permit(peer, expected);
+        } catch (ConnectException e) {
+            log.info("{}: BIND {} refused: {}", peer, expected, e.getMessage());
+            Socks5Inbound.reply(out, e.reason().socksReply(), SocksAddress.UNSPECIFIED);
+            return;
+        }
+        try (ServerSocket listener = new ServerSocket()) {
+            listener.bind(new InetSocketAddress(client.getLocalAddress(), 0), 1);
+            Socks5Inbound.reply(out, Socks5.REP_SUCCEEDED, (InetSocketAddress) listener.getLocalSocketAddress());
+            handshake.done();
+            CompletableFuture<Socket> accepted = new CompletableFuture<>();
+            Thread.ofVirtual().name("socks5-bind-accept").start(() -> {
+                try {
+                    accepted.complete(listener.accept());
+                } catch (IOException e) {
+                    accepted.completeExceptionally(e);
+                }
+            });
+            if (!awaitWhileClientStays(accepted)) {
+                return; // closing the listener ends the accept
+            }
+            Socket incoming = acceptedSocket(accepted);
+            if (incoming == null) {
+                Socks5Inbound.reply(out, Socks5.REP_GENERAL_FAILURE, SocksAddress.UNSPECIFIED);
+                return;
+            }
+            try (Upstream upstream = Upstream.of(incoming)) {
+                InetSocketAddress from = (InetSocketAddress) incoming.getRemoteSocketAddress();
+                if (!matches(expectedAddress.getAddress(), from.getAddress())) {
+                    log.info("{}: BIND: connection from {} refused (expected {})", peer, from, expectedAddress);
+                    Socks5Inbound.reply(out, Socks5.REP_NOT_ALLOWED, from);
+                    return;
+                }
+                listener.close();
+                Socks5Inbound.reply(out, Socks5.REP_SUCCEEDED, from);
+                relay.relay(client, upstream);
+            }
+        }
+    }
+
+    /**
+     * Waits for the incoming connection while watching the control connection. Returns false if
+     * the client closed, sent data before the second reply, or the wait timed out.
+     */
+    private boolean awaitWhileClientStays(CompletableFuture<Socket> accepted) throws IOException {
+        InputStream in = client.getInputStream();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        client.setSoTimeout(POLL_MILLIS);
+        try {
+            while (!accepted.isDone()) {
+                if (System.nanoTime() > deadline) {
+                    Socks5Inbound.reply(client.getOutputStream(), Socks5.REP_TTL_EXPIRED, SocksAddress.UNSPECIFIED);
+                    return false;
+                }
+                try {
+                    int b = in.read();
+                    // EOF: the client gave up. A byte: the client broke the protocol. Either way, stop.
+                    log.debug("BIND: control connection {} while waiting", b < 0 ? "closed" : "sent data");
+                    return false;
+                } catch (SocketTimeoutException stillWaiting) {
+                    // the control connection is alive; look at the listener again
+                }
+            }
+            return true;
+        } finally {
+            if (!client.isClosed()) {
+                client.setSoTimeout(0);
+            }
+            if (!accepted.isDone()) {
+                accepted.cancel(false);
+            }
+        }
+    }
+
+    private static Socket acceptedSocket(CompletableFuture<Socket> accepted) {
+        try {
+            return accepted.get();
+        } catch (ExecutionException e) {
+            log.debug("BIND: accept failed", e.getCause());
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private static boolean matches(InetAddress expected, InetAddress actual) {
+        return expected.isAnyLocalAddress() || expected.equals(actual);
+    }
+}
