@@ -27,6 +27,9 @@
 #     JAVA_HOME        a JDK 25, for the build and the source (default /usr/lib/jvm/temurin-25-jdk-amd64)
 #     MPP_JAVA_OPTS    extra JVM flags for MPP (the launcher passes them on)
 #     MPP_SOCKS_OPTS   extra members of MPP's "socks" config object, e.g. '"bufferSize": 262144'
+#     MPP_B_JAVA_OPTS, MPP_B_SOCKS_OPTS
+#                      for tuning: when either is set, a second MPP ("mpp-b") with these settings
+#                      instead is measured in the same run, and paired ratios mpp-b ÷ MPP are printed
 #   Needs: bash, curl, danted (dante-server), microsocks, awk, a JDK 25.
 #   On Debian: apt-get install -y dante-server microsocks curl
 #
@@ -146,6 +149,13 @@ start "$out/danted.log" danted -f "$work/danted.conf" -p "$work/danted.pid"
 micro_port=$(free_port)
 start "$out/microsocks.log" microsocks -i 127.0.0.1 -p "$micro_port"
 
+if [ -n "${MPP_B_JAVA_OPTS:-}${MPP_B_SOCKS_OPTS:-}" ]; then
+  mppb_port=$(free_port)
+  printf '{"socks": {"listen": "127.0.0.1:%s"%s}}\n' "$mppb_port" "${MPP_B_SOCKS_OPTS:+, $MPP_B_SOCKS_OPTS}" >"$work/mpp-b.json"
+  MPP_JAVA_OPTS=${MPP_B_JAVA_OPTS:-} start "$out/mpp-b.log" "$mpp" run --config "$work/mpp-b.json"
+  wait_port "$mppb_port" "MPP (b)"
+  names+=(mpp-b)
+fi
 wait_port "$mpp_port" MPP
 wait_port "$dante_port" Dante
 wait_port "$micro_port" microsocks
@@ -153,7 +163,8 @@ wait_port "$micro_port" microsocks
 # name -> curl proxy argument and process group whose CPU time is counted
 declare -A proxy=([direct]="" [mpp]="127.0.0.1:$mpp_port" [dante]="127.0.0.1:$dante_port" [microsocks]="127.0.0.1:$micro_port")
 declare -A group=([direct]="${pgids[0]}" [mpp]="${pgids[1]}" [dante]="${pgids[2]}" [microsocks]="${pgids[3]}")
-declare -A gbits cpu
+if [ -n "${mppb_port:-}" ]; then proxy[mpp-b]="127.0.0.1:$mppb_port"; group[mpp-b]="${pgids[4]}"; fi
+declare -A gbits cpu round_gbits paired
 
 # One download of $size bytes; prints "Gbit/s cpu-seconds-of-the-server".
 download() {
@@ -185,7 +196,14 @@ for ((round = 0; round < runs; round++)); do
     read -r g c <<<"$result"
     gbits[$name]+="$g "
     cpu[$name]+="$c "
+    round_gbits[$name]=$g
     printf 'round %d  %-10s %7.3f Gbit/s  server CPU %5.2f s\n' $((round + 1)) "$name" "$g" "$c"
+  done
+  # MPP against each baseline within the round: paired samples, so slow swings of load cancel out.
+  for name in dante microsocks mpp-b; do
+    if [ -n "${round_gbits[mpp]:-}" ] && [ -n "${round_gbits[$name]:-}" ]; then
+      paired[$name]+="$(awk -v a="${round_gbits[mpp]}" -v b="${round_gbits[$name]}" 'BEGIN { printf "%.3f", a / b }') "
+    fi
   done
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -229,6 +247,13 @@ section=$work/section.md
   echo
   if [ -n "${med[mpp]:-}" ] && [ -n "${med[dante]:-}" ]; then
     echo "**MPP ÷ Dante = $(ratio "${med[mpp]}" "${med[dante]}")${med[microsocks]:+, MPP ÷ microsocks = $(ratio "${med[mpp]}" "${med[microsocks]}")}** (goal: MPP ≥ 1.0× Dante)."
+    echo
+    echo "Median of the per-round ratios (MPP and the baseline measured in the same round):"
+    echo "MPP ÷ Dante $(printf '%.2f×' "$(median <<<"${paired[dante]}")")${paired[microsocks]:+, MPP ÷ microsocks $(printf '%.2f×' "$(median <<<"${paired[microsocks]}")")}."
+  fi
+  if [ -n "${paired[mpp-b]:-}" ]; then
+    echo
+    echo "mpp-b (MPP_B_JAVA_OPTS='${MPP_B_JAVA_OPTS:-}', MPP_B_SOCKS_OPTS='${MPP_B_SOCKS_OPTS:-}'): median per-round mpp-b ÷ MPP $(awk -v r="$(median <<<"${paired[mpp-b]}")" 'BEGIN { printf "%.2f×", 1 / r }') (above 1: mpp-b is faster)"
   fi
   echo
   echo "Raw samples, Gbit/s (server CPU s), in the order they were taken per path:"

@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,14 +39,16 @@ public final class DirectOutbound implements Outbound {
         long deadline = System.nanoTime() + connectTimeout.toNanos();
         for (InetAddress address : allowed) {
             long remainingMillis = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
-            Socket socket = new Socket();
+            SocketChannel channel = null;
             try {
+                channel = SocketChannel.open();
+                Socket socket = channel.socket();
                 socket.setTcpNoDelay(true);
                 socket.setKeepAlive(true);
                 socket.connect(new InetSocketAddress(address, destination.port()), (int) Math.min(Integer.MAX_VALUE, remainingMillis));
-                return Upstream.of(socket);
+                return new SocketUpstream(channel);
             } catch (IOException e) {
-                closeQuietly(socket);
+                closeQuietly(channel);
                 last = failure(destination, address, e);
             }
             if (System.nanoTime() >= deadline) {
@@ -102,9 +105,12 @@ public final class DirectOutbound implements Outbound {
         return new ConnectException(reason, destination + " (" + address.getHostAddress() + "): " + message, e);
     }
 
-    private static void closeQuietly(Socket socket) {
+    private static void closeQuietly(SocketChannel channel) {
+        if (channel == null) {
+            return;
+        }
         try {
-            socket.close();
+            channel.close();
         } catch (IOException ignored) {
             // nothing left to release
         }

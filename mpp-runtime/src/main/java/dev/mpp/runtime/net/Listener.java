@@ -5,8 +5,10 @@ import dev.mpp.api.spi.Inbound;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A listening socket and its connections: a named accept thread, one virtual thread per
- * connection, a cap on connections in total and per client address, an absolute handshake
+ * connection (each a {@link SocketChannel}, handed to the inbound as its {@link Socket} view, so the
+ * relay can move bytes between channels), a cap on connections in total and per client address, an absolute handshake
  * deadline, and a graceful shutdown that stops accepting, lets connections drain for a grace
  * period, then closes what is left.
  */
@@ -32,7 +35,7 @@ public final class Listener implements AutoCloseable {
     public record Limits(int maxConnections, int maxConnectionsPerClient, Duration handshakeTimeout) {}
 
     private final String name;
-    private final ServerSocket server;
+    private final ServerSocketChannel server;
     private final Inbound inbound;
     private final Limits limits;
     private final Predicate<InetAddress> admits;
@@ -55,15 +58,15 @@ public final class Listener implements AutoCloseable {
         this.admits = admits;
         this.timers = timers;
         this.permits = new Semaphore(limits.maxConnections());
-        this.server = new ServerSocket();
-        server.setReuseAddress(true);
+        this.server = ServerSocketChannel.open();
+        server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
         server.bind(address, 1024);
-        this.acceptThread = Thread.ofPlatform().name(name + "-accept-" + server.getLocalPort()).daemon(false)
+        this.acceptThread = Thread.ofPlatform().name(name + "-accept-" + address().getPort()).daemon(false)
                 .start(this::acceptLoop);
     }
 
     public InetSocketAddress address() {
-        return (InetSocketAddress) server.getLocalSocketAddress();
+        return (InetSocketAddress) server.socket().getLocalSocketAddress();
     }
 
     /** Connections being served now. */
@@ -72,12 +75,12 @@ public final class Listener implements AutoCloseable {
     }
 
     private void acceptLoop() {
-        while (!server.isClosed()) {
+        while (server.isOpen()) {
             Socket socket;
             try {
-                socket = server.accept();
+                socket = server.accept().socket();
             } catch (IOException e) {
-                if (!server.isClosed()) {
+                if (server.isOpen()) {
                     log.warn("{}: accept failed: {}", name, e.getMessage());
                 }
                 continue;
