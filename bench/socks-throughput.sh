@@ -27,9 +27,10 @@
 #     JAVA_HOME        a JDK 25, for the build and the source (default /usr/lib/jvm/temurin-25-jdk-amd64)
 #     MPP_JAVA_OPTS    extra JVM flags for MPP (the launcher passes them on)
 #     MPP_SOCKS_OPTS   extra members of MPP's "socks" config object, e.g. '"bufferSize": 262144'
-#     MPP_B_JAVA_OPTS, MPP_B_SOCKS_OPTS
-#                      for tuning: when either is set, a second MPP ("mpp-b") with these settings
-#                      instead is measured in the same run, and paired ratios mpp-b ÷ MPP are printed
+#     MPP_B_JAVA_OPTS, MPP_B_SOCKS_OPTS, MPP_B_IMAGE
+#                      for tuning: when any is set, a second MPP ("mpp-b") with these settings
+#                      instead (MPP_B_IMAGE: another image folder, e.g. an older commit's) is
+#                      measured in the same run, and paired ratios mpp-b ÷ MPP are printed
 #   Needs: bash, curl, danted (dante-server), microsocks, awk, a JDK 25.
 #   On Debian: apt-get install -y dante-server microsocks curl
 #
@@ -149,10 +150,11 @@ start "$out/danted.log" danted -f "$work/danted.conf" -p "$work/danted.pid"
 micro_port=$(free_port)
 start "$out/microsocks.log" microsocks -i 127.0.0.1 -p "$micro_port"
 
-if [ -n "${MPP_B_JAVA_OPTS:-}${MPP_B_SOCKS_OPTS:-}" ]; then
+if [ -n "${MPP_B_JAVA_OPTS:-}${MPP_B_SOCKS_OPTS:-}${MPP_B_IMAGE:-}" ]; then
   mppb_port=$(free_port)
   printf '{"socks": {"listen": "127.0.0.1:%s"%s}}\n' "$mppb_port" "${MPP_B_SOCKS_OPTS:+, $MPP_B_SOCKS_OPTS}" >"$work/mpp-b.json"
-  MPP_JAVA_OPTS=${MPP_B_JAVA_OPTS:-} start "$out/mpp-b.log" "$mpp" run --config "$work/mpp-b.json"
+  MPP_JAVA_OPTS=${MPP_B_JAVA_OPTS:-} start "$out/mpp-b.log" "${MPP_B_IMAGE:-$root/distribution/target/mpp}/bin/mpp" \
+    run --config "$work/mpp-b.json"
   wait_port "$mppb_port" "MPP (b)"
   names+=(mpp-b)
 fi
@@ -253,7 +255,7 @@ section=$work/section.md
   fi
   if [ -n "${paired[mpp-b]:-}" ]; then
     echo
-    echo "mpp-b (MPP_B_JAVA_OPTS='${MPP_B_JAVA_OPTS:-}', MPP_B_SOCKS_OPTS='${MPP_B_SOCKS_OPTS:-}'): median per-round mpp-b ÷ MPP $(awk -v r="$(median <<<"${paired[mpp-b]}")" 'BEGIN { printf "%.2f×", 1 / r }') (above 1: mpp-b is faster)"
+    echo "mpp-b (MPP_B_JAVA_OPTS='${MPP_B_JAVA_OPTS:-}', MPP_B_SOCKS_OPTS='${MPP_B_SOCKS_OPTS:-}', MPP_B_IMAGE='${MPP_B_IMAGE:-}'): median per-round mpp-b ÷ MPP $(awk -v r="$(median <<<"${paired[mpp-b]}")" 'BEGIN { printf "%.2f×", 1 / r }') (above 1: mpp-b is faster)"
   fi
   echo
   echo "Raw samples, Gbit/s (server CPU s), in the order they were taken per path:"

@@ -17,7 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Relays an established connection: one virtual thread per direction, one fixed buffer each.
+ * Relays an established connection: one virtual thread per direction, one buffer each, bounded by
+ * the configured buffer size.
  * End of stream on one side becomes a half-close on the other; an error on either side, or both
  * directions idle for the idle timeout, closes both.
  *
@@ -29,14 +30,31 @@ import org.slf4j.LoggerFactory;
 public final class Splice implements Relay {
     private static final Logger log = LoggerFactory.getLogger(Splice.class);
 
+    /**
+     * Buffers start this small and grow fourfold each time a read fills them, up to bufferSize:
+     * an idle or interactive connection holds little memory, while a bulk transfer reaches the
+     * full size after a few reads, and larger reads and writes cost less CPU per byte.
+     */
+    private static final int FIRST_BUFFER_SIZE = 16 * 1024;
+
     private final int bufferSize;
     private final Duration idleTimeout;
     private final ScheduledExecutorService timers;
 
+    /** @param bufferSize the most a direction's buffer grows to */
     public Splice(int bufferSize, Duration idleTimeout, ScheduledExecutorService timers) {
         this.bufferSize = bufferSize;
         this.idleTimeout = idleTimeout;
         this.timers = timers;
+    }
+
+    private int firstBufferSize() {
+        return Math.min(FIRST_BUFFER_SIZE, bufferSize);
+    }
+
+    /** The next size after a read has filled a buffer of {@code capacity} bytes. */
+    private int grown(int capacity) {
+        return (int) Math.min(bufferSize, 4L * capacity);
     }
 
     @Override
@@ -87,11 +105,14 @@ public final class Splice implements Relay {
         }
 
         void pump(InputStream in, OutputStream out, HalfClose halfClose, String direction) {
-            byte[] buffer = new byte[bufferSize];
+            byte[] buffer = new byte[firstBufferSize()];
             try {
                 for (int n; (n = in.read(buffer)) >= 0; ) {
                     lastActivity = System.nanoTime();
                     out.write(buffer, 0, n);
+                    if (n == buffer.length && n < bufferSize) {
+                        buffer = new byte[grown(n)];
+                    }
                 }
                 halfClose.run();
             } catch (IOException e) {
@@ -100,22 +121,35 @@ public final class Splice implements Relay {
             }
         }
 
-        /** Like the stream pump, through a direct buffer that is freed as soon as the direction ends. */
+        /**
+         * Like the stream pump, through a direct buffer. Each buffer has an arena of its own, closed
+         * when the buffer grows or the direction ends, so one buffer at a time is held.
+         */
         void pump(SocketChannel in, SocketChannel out, HalfClose halfClose, String direction) {
-            try (Arena arena = Arena.ofConfined()) {
-                ByteBuffer buffer = arena.allocate(bufferSize).asByteBuffer();
+            Arena arena = Arena.ofConfined();
+            try {
+                ByteBuffer buffer = arena.allocate(firstBufferSize()).asByteBuffer();
                 while (in.read(buffer) >= 0) {
                     lastActivity = System.nanoTime();
+                    boolean filled = !buffer.hasRemaining();
                     buffer.flip();
                     while (buffer.hasRemaining()) {
                         out.write(buffer);
                     }
-                    buffer.clear();
+                    if (filled && buffer.capacity() < bufferSize) {
+                        arena.close();
+                        arena = Arena.ofConfined();
+                        buffer = arena.allocate(grown(buffer.capacity())).asByteBuffer();
+                    } else {
+                        buffer.clear();
+                    }
                 }
                 halfClose.run();
             } catch (IOException e) {
                 log.debug("relay {} ended: {}", direction, e.getMessage());
                 abort();
+            } finally {
+                arena.close();
             }
         }
 
