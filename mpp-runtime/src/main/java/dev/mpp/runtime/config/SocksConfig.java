@@ -17,7 +17,7 @@ import java.util.List;
  * @param idleTimeout             a relayed connection idle both ways this long is closed; default 5m
  * @param maxConnections          connections at once; default 4096
  * @param maxConnectionsPerClient connections at once from one client address; default 256
- * @param bufferSize              bytes of relay buffer per direction of a connection; default 64 KiB
+ * @param bufferSize              the most relay buffer a direction of a connection grows to; default 1 MiB
  * @param shutdownGrace           how long connections may drain on shutdown; default 10s
  * @param rules                   access rules, first match wins; none means allow everything
  * @param options                 options of the socks5 inbound plugin
@@ -36,7 +36,7 @@ public record SocksConfig(HostPort listen, Options auth, Boolean allowOpenProxy,
         shutdownGrace = shutdownGrace == null ? Duration.ofSeconds(10) : shutdownGrace;
         maxConnections = atLeast("maxConnections", maxConnections, 4096, 1);
         maxConnectionsPerClient = atLeast("maxConnectionsPerClient", maxConnectionsPerClient, 256, 1);
-        bufferSize = atLeast("bufferSize", bufferSize, 64 * 1024, 1024);
+        bufferSize = atLeast("bufferSize", bufferSize, 1024 * 1024, 1024);
         if (bufferSize > 16 * 1024 * 1024) {
             throw new IllegalArgumentException("bufferSize: " + bufferSize + " (expected: 1024 to 16777216)");
         }
