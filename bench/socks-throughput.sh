@@ -279,7 +279,7 @@ if $write; then
   fi
   doc=$root/docs/benchmarks.md
   mkdir -p "$(dirname "$doc")"
-  [ -f "$doc" ] || printf '# Benchmarks\n\nMeasured on the project machine; each section is written by its script in `bench/`.\n' >"$doc"
+  [ -f "$doc" ] || printf '# Benchmarks\n' >"$doc"
   # Replace our section (from its heading to the next "## " heading) or append it; keep the rest.
   awk -v file="$section" '
     function emit() { print ""; while ((getline l < file) > 0) print l; done = 1 }
