@@ -282,12 +282,12 @@ if $write; then
   [ -f "$doc" ] || printf '# Benchmarks\n' >"$doc"
   # Replace our section (from its heading to the next "## " heading) or append it; keep the rest.
   awk -v file="$section" '
-    function emit() { print ""; while ((getline l < file) > 0) print l; done = 1 }
+    function emit() { while ((getline l < file) > 0) print l; done = 1 }
     /^## SOCKS5 throughput \(loopback, 1 GiB\)/ { skip = 1; emit(); next }
     skip && /^## / { skip = 0; print "" }
-    !skip { print }
-    END { if (!done) emit() }
-  ' "$doc" | cat -s >"$work/doc.md"
+    !skip { print; last = $0 }
+    END { if (!done) { if (last != "") print ""; emit() } }
+  ' "$doc" >"$work/doc.md"
   cp "$work/doc.md" "$doc"
   echo "written to ${doc#"$root"/}"
 fi
