@@ -23,6 +23,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -69,8 +70,7 @@ public final class ConfigLoader {
             }
             return config;
         } catch (UnrecognizedPropertyException e) {
-            throw new ConfigException(path(e, e.getPropertyName()) + ": unknown field (expected one of: "
-                    + known(e.getKnownPropertyIds()) + "), " + where(e.getLocation()), e);
+            throw unknownField(json, e);
         } catch (ValueInstantiationException e) {
             String problem = e.getCause() != null ? e.getCause().getMessage() : e.getOriginalMessage();
             String path = path(e, null);
@@ -96,6 +96,26 @@ public final class ConfigLoader {
                 }
             }
         };
+    }
+
+    /**
+     * Records are built through their constructor, so Jackson notices an unknown field only once
+     * the whole object has been read, and reports the object's end. Read the file again as a tree
+     * that remembers where each member is, and report the field where it stands.
+     */
+    private ConfigException unknownField(String json, UnrecognizedPropertyException e) {
+        String problem = "unknown field (expected one of: " + known(e.getKnownPropertyIds()) + ")";
+        try {
+            Object node = mapper.readValue(json, Options.class);
+            List<JsonMappingException.Reference> path = e.getPath();
+            for (JsonMappingException.Reference ref : path.subList(0, path.size() - 1)) {
+                node = ref.getFieldName() != null ? ((Options) node).raw(ref.getFieldName())
+                        : ((List<?>) node).get(ref.getIndex());
+            }
+            return new ConfigException(((Options) node).error(e.getPropertyName(), problem).getMessage(), e);
+        } catch (IOException | RuntimeException notATree) {
+            return new ConfigException(path(e, e.getPropertyName()) + ": " + problem + ", " + where(e.getLocation()), e);
+        }
     }
 
     private static String path(JsonMappingException e, String last) {
