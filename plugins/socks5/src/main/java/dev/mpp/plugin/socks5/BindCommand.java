@@ -2,7 +2,6 @@ package dev.mpp.plugin.socks5;
 
 import dev.mpp.api.ConnectException;
 import dev.mpp.api.HostPort;
-import dev.mpp.api.spi.HandshakeTimer;
 import dev.mpp.api.spi.Outbound;
 import dev.mpp.api.spi.Relay;
 import dev.mpp.api.spi.Upstream;
@@ -43,7 +42,7 @@ final class BindCommand {
         this.timeout = timeout;
     }
 
-    void run(HandshakeTimer handshake, InetSocketAddress peer, HostPort expected) throws IOException {
+    void run(InetSocketAddress peer, HostPort expected) throws IOException {
         OutputStream out = client.getOutputStream();
         InetSocketAddress expectedAddress;
         try {
@@ -56,7 +55,6 @@ final class BindCommand {
         try (ServerSocket listener = new ServerSocket()) {
             listener.bind(new InetSocketAddress(client.getLocalAddress(), 0), 1);
             Socks5Inbound.reply(out, Socks5.REP_SUCCEEDED, (InetSocketAddress) listener.getLocalSocketAddress());
-            handshake.done();
             CompletableFuture<Socket> accepted = new CompletableFuture<>();
             Thread.ofVirtual().name("socks5-bind-accept").start(() -> {
                 try {

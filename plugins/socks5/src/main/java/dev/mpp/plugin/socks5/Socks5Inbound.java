@@ -50,13 +50,15 @@ final class Socks5Inbound implements Inbound {
         if (request == null) {
             return;
         }
+        // The client has said everything; what follows (connecting, waiting for BIND) has its own limits.
+        handshake.done();
         InetSocketAddress peer = (InetSocketAddress) client.getRemoteSocketAddress();
         switch (request.command()) {
-            case Socks5.CMD_CONNECT -> connect(client, handshake, peer, request.destination());
+            case Socks5.CMD_CONNECT -> connect(client, peer, request.destination());
             case Socks5.CMD_BIND -> new BindCommand(client, outbound, relay, bindTimeout)
-                    .run(handshake, peer, request.destination());
+                    .run(peer, request.destination());
             case Socks5.CMD_UDP_ASSOCIATE -> new UdpAssociation(client, outbound)
-                    .run(handshake, request.destination());
+                    .run(request.destination());
             default -> {
                 log.debug("{}: unknown command {}", peer, request.command());
                 reply(out, Socks5.REP_COMMAND_NOT_SUPPORTED, SocksAddress.UNSPECIFIED);
@@ -127,7 +129,7 @@ final class Socks5Inbound implements Inbound {
         };
     }
 
-    private void connect(Socket client, HandshakeTimer handshake, InetSocketAddress peer, HostPort destination)
+    private void connect(Socket client, InetSocketAddress peer, HostPort destination)
             throws IOException {
         Upstream upstream;
         try {
@@ -139,7 +141,6 @@ final class Socks5Inbound implements Inbound {
         }
         try (upstream) {
             reply(client.getOutputStream(), Socks5.REP_SUCCEEDED, upstream.localAddress());
-            handshake.done();
             log.debug("{}: CONNECT {}", peer, destination);
             relay.relay(client, upstream);
         }

@@ -2,7 +2,6 @@ package dev.mpp.plugin.socks5;
 
 import dev.mpp.api.ConnectException;
 import dev.mpp.api.HostPort;
-import dev.mpp.api.spi.HandshakeTimer;
 import dev.mpp.api.spi.Outbound;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,14 +49,13 @@ final class UdpAssociation {
         this.controlPeer = (InetSocketAddress) control.getRemoteSocketAddress();
     }
 
-    void run(HandshakeTimer handshake, HostPort announced) throws IOException {
+    void run(HostPort announced) throws IOException {
         // The client may announce its UDP port; a zero port (or address) means "learn it from the first datagram".
         clientUdp = announced.port() == 0 ? null : new InetSocketAddress(controlPeer.getAddress(), announced.port());
         try (DatagramSocket clientSide = new DatagramSocket(new InetSocketAddress(control.getLocalAddress(), 0));
              DatagramSocket worldSide = new DatagramSocket(0)) {
             Socks5Inbound.reply(control.getOutputStream(), Socks5.REP_SUCCEEDED,
                     (InetSocketAddress) clientSide.getLocalSocketAddress());
-            handshake.done();
             log.debug("{}: UDP ASSOCIATE on {}", controlPeer, clientSide.getLocalSocketAddress());
             Thread up = Thread.ofVirtual().name("socks5-udp-up").start(() -> clientToWorld(clientSide, worldSide));
             Thread down = Thread.ofVirtual().name("socks5-udp-down").start(() -> worldToClient(worldSide, clientSide));
