@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -46,6 +47,79 @@ public final class TcpFixture implements AutoCloseable {
             socket.getInputStream().transferTo(socket.getOutputStream());
             socket.shutdownOutput();
         });
+    }
+
+    /** Reads to end of stream and reports what came; sends nothing. */
+    public static TcpFixture sink(CompletableFuture<StreamDigest> received) throws IOException {
+        return start(reporting(received, socket -> received.complete(StreamDigest.of(socket.getInputStream()))));
+    }
+
+    /** Sends {@code bytes} and closes, reading nothing. */
+    public static TcpFixture source(byte[] bytes) throws IOException {
+        return start(socket -> {
+            socket.getOutputStream().write(bytes);
+            socket.shutdownOutput();
+        });
+    }
+
+    /** Sends {@code down} and half-closes while, at the same time, reading to end of stream. */
+    public static TcpFixture duplex(byte[] down, CompletableFuture<StreamDigest> received) throws IOException {
+        return duplex(InetAddress.getLoopbackAddress(), down, received);
+    }
+
+    /** {@link #duplex(byte[], CompletableFuture)} on {@code bindAddress}, e.g. {@code ::1}. */
+    public static TcpFixture duplex(InetAddress bindAddress, byte[] down, CompletableFuture<StreamDigest> received)
+            throws IOException {
+        return start(bindAddress, reporting(received, socket -> {
+            Thread sender = Thread.ofVirtual().name("tcp-fixture-send").start(() -> {
+                try {
+                    socket.getOutputStream().write(down);
+                    socket.shutdownOutput();
+                } catch (IOException e) {
+                    received.completeExceptionally(e);
+                }
+            });
+            received.complete(StreamDigest.of(socket.getInputStream()));
+            join(sender);
+        }));
+    }
+
+    /** Reads to end of stream, and only then sends {@code reply}: it needs the client's half-close to answer. */
+    public static TcpFixture replyAfterEnd(CompletableFuture<StreamDigest> received, byte[] reply) throws IOException {
+        return start(reporting(received, socket -> {
+            received.complete(StreamDigest.of(socket.getInputStream()));
+            socket.getOutputStream().write(reply);
+            socket.shutdownOutput();
+        }));
+    }
+
+    /** Sends {@code first} and half-closes at once, then reads what the client sends to end of stream. */
+    public static TcpFixture halfCloseFirst(byte[] first, CompletableFuture<StreamDigest> received) throws IOException {
+        return start(reporting(received, socket -> {
+            socket.getOutputStream().write(first);
+            socket.shutdownOutput();
+            received.complete(StreamDigest.of(socket.getInputStream()));
+        }));
+    }
+
+    /** A handler whose failure also fails {@code received}, so a test waiting on it learns why at once. */
+    private static Handler reporting(CompletableFuture<?> received, Handler handler) {
+        return socket -> {
+            try {
+                handler.handle(socket);
+            } catch (IOException | RuntimeException e) {
+                received.completeExceptionally(e);
+                throw e;
+            }
+        };
+    }
+
+    private static void join(Thread thread) {
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public int port() {
