@@ -49,8 +49,10 @@ class ReplyCodeInNetworkNamespaceTest {
         namespace.ip("link", "set", "mpp-a", "up");
         namespace.ip("link", "set", "mpp-b", "up");
         namespace.ip("neigh", "add", "192.0.2.2", "lladdr", "02:00:00:00:00:02", "dev", "mpp-a", "nud", "permanent");
+        // handshakeTimeout equals connectTimeout, as in the defaults (10 s each): the handshake
+        // deadline must not cut off the 0x06 reply to a connect that timed out.
         mpp = MppProcess.start("""
-                {"socks": {"listen": "127.0.0.1:0", "connectTimeout": "%ds", "shutdownGrace": "1s"}}
+                {"socks": {"listen": "127.0.0.1:0", "connectTimeout": "%1$ds", "handshakeTimeout": "%1$ds", "shutdownGrace": "1s"}}
                 """.formatted(CONNECT_TIMEOUT.toSeconds()), dir, namespace::inside);
     }
 
