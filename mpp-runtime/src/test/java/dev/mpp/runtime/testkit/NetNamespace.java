@@ -3,14 +3,19 @@ package dev.mpp.runtime.testkit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A Linux network namespace of the test's own, so a test can cause real network failures
  * (unreachable networks and hosts, timeouts) without sending a packet off this machine. It starts
  * with only {@code lo}, which {@link #create} brings up. Needs root and {@code ip} (iproute2).
- * {@link #close} deletes it, and with it every interface and route made inside.
+ * {@link #close} deletes it, and with it every interface and route made inside; one left behind by
+ * a killed test JVM is deleted by the next {@link #create}.
  */
 public final class NetNamespace implements AutoCloseable {
+    private static final String PREFIX = "mpp-t-";
+    private static final Pattern STALE = Pattern.compile("(" + PREFIX + "(\\d+)-\\d+)\\b");
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
     private final String name;
@@ -24,7 +29,8 @@ public final class NetNamespace implements AutoCloseable {
         if (!Command.available("ip")) {
             throw new AssertionError("the 'ip' command is missing: install iproute2 (see .ci/run)");
         }
-        String name = "mpp-t-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
+        deleteStale();
+        String name = PREFIX + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
         Command.Result added = Command.run(List.of("ip", "netns", "add", name), 10);
         if (added.exitCode() != 0) {
             throw new AssertionError("'ip netns add " + name + "' failed (these tests need root, as in CI): "
@@ -37,6 +43,17 @@ public final class NetNamespace implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             namespace.close();
             throw e;
+        }
+    }
+
+    /** Deletes namespaces left behind by test JVMs that were killed before they could clean up. */
+    private static void deleteStale() {
+        Command.Result list = Command.run(List.of("ip", "netns", "list"), 10);
+        for (String line : list.out().split("\n")) {
+            Matcher m = STALE.matcher(line);
+            if (m.lookingAt() && ProcessHandle.of(Long.parseLong(m.group(2))).isEmpty()) {
+                Command.run(List.of("ip", "netns", "delete", m.group(1)), 10);
+            }
         }
     }
 
