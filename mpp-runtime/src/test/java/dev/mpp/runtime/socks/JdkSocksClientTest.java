@@ -93,6 +93,7 @@ class JdkSocksClientTest {
                 }
                 return null;
             });
+            Thread.sleep(100);
             assertTrue(!received.isDone(), "a refused client must never reach the destination");
         }
     }
