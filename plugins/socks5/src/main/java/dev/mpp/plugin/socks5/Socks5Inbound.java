@@ -50,7 +50,8 @@ final class Socks5Inbound implements Inbound {
         if (request == null) {
             return;
         }
-        // The client has said everything; what follows (connecting, waiting for BIND) has its own limits.
+        // The deadline bounds what the client sends. What follows has its own limits (connect
+        // timeout, bind timeout) and must still be able to answer, e.g. 0x06 after a connect timeout.
         handshake.done();
         InetSocketAddress peer = (InetSocketAddress) client.getRemoteSocketAddress();
         switch (request.command()) {
@@ -129,8 +130,7 @@ final class Socks5Inbound implements Inbound {
         };
     }
 
-    private void connect(Socket client, InetSocketAddress peer, HostPort destination)
-            throws IOException {
+    private void connect(Socket client, InetSocketAddress peer, HostPort destination) throws IOException {
         Upstream upstream;
         try {
             upstream = outbound.connect(peer, destination);
