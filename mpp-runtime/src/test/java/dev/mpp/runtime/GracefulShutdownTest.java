@@ -14,7 +14,11 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
-import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import dev.mpp.runtime.testkit.MppProcess;
+import dev.mpp.runtime.testkit.TcpFixture;
+import org.junit.jupiter.api.io.TempDir;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -24,27 +28,11 @@ import org.junit.jupiter.api.Test;
 
 /** Shutdown stops accepting at once, lets open connections finish within the grace period, then closes them. */
 class GracefulShutdownTest {
-    private ServerSocket echo;
+    private TcpFixture echo;
 
     @BeforeEach
     void startEcho() throws IOException {
-        echo = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread.ofVirtual().start(() -> {
-            while (!echo.isClosed()) {
-                try {
-                    Socket s = echo.accept();
-                    Thread.ofVirtual().start(() -> {
-                        try (s) {
-                            s.getInputStream().transferTo(s.getOutputStream());
-                        } catch (IOException ignored) {
-                            // the test closed it
-                        }
-                    });
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        });
+        echo = TcpFixture.echo();
     }
 
     @AfterEach
@@ -58,7 +46,7 @@ class GracefulShutdownTest {
         InetSocketAddress socks = node.socksAddress();
         try (Socket client = new Socket(new Proxy(Proxy.Type.SOCKS, socks))) {
             client.setSoTimeout(10_000);
-            client.connect(echo.getLocalSocketAddress());
+            client.connect(echo.address());
             byte[] first = RandomPayload.bytes(1 << 20, 1);
             byte[] second = RandomPayload.bytes(1 << 20, 2);
             OutputStream out = client.getOutputStream();
@@ -85,7 +73,7 @@ class GracefulShutdownTest {
         Node node = start("300ms");
         try (Socket client = new Socket(new Proxy(Proxy.Type.SOCKS, node.socksAddress()))) {
             client.setSoTimeout(10_000);
-            client.connect(echo.getLocalSocketAddress());
+            client.connect(echo.address());
             client.getOutputStream().write(42);
             assertEquals(42, client.getInputStream().read());
             node.close();
@@ -96,6 +84,30 @@ class GracefulShutdownTest {
                 read = -1;
             }
             assertEquals(-1, read, "the node must close what is left after the grace period");
+        }
+    }
+
+    @Test
+    void sigtermDrainsTheOpenConnectionThenExits(@TempDir Path dir) throws Exception {
+        try (MppProcess mpp = MppProcess.start("{\"socks\": {\"listen\": \"127.0.0.1:0\", \"shutdownGrace\": \"10s\"}}",
+                dir, argv -> argv)) {
+            InetSocketAddress socks = new InetSocketAddress(InetAddress.getLoopbackAddress(), mpp.socksPort());
+            try (Socket client = new Socket(new Proxy(Proxy.Type.SOCKS, socks))) {
+                client.setSoTimeout(10_000);
+                client.connect(echo.address());
+                byte[] payload = RandomPayload.bytes(1 << 20, 3);
+                client.getOutputStream().write(payload);
+                assertArrayEquals(payload, client.getInputStream().readNBytes(payload.length));
+
+                mpp.process().destroy(); // SIGTERM
+                awaitRefused(socks);
+                client.getOutputStream().write(payload);
+                assertArrayEquals(payload, client.getInputStream().readNBytes(payload.length), "drained after SIGTERM");
+                assertTrue(mpp.process().isAlive(), "exited before its open connection ended");
+            }
+            assertTrue(mpp.process().waitFor(10, TimeUnit.SECONDS), "did not exit once its connection ended");
+            assertEquals(143, mpp.process().exitValue(), "exit status of a JVM ended by SIGTERM");
+            assertTrue(mpp.printed("stopped", 5), mpp.output());
         }
     }
 

@@ -1,18 +1,12 @@
 package dev.mpp.runtime.testkit;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,15 +22,15 @@ public final class MppProcess implements AutoCloseable {
     private static final long START_SECONDS = 20;
 
     private final Process process;
-    private final List<String> output = java.util.Collections.synchronizedList(new ArrayList<>());
-    private final CompletableFuture<Integer> port = new CompletableFuture<>();
+    /**
+     * The child's stdout and stderr go to this file rather than a pipe: when a child exits, the
+     * JDK closes its pipes under a concurrent reader, and the last lines (the shutdown log) are lost.
+     */
+    private final Path log;
 
-    private MppProcess(Process process) {
+    private MppProcess(Process process, Path log) {
         this.process = process;
-        Thread.ofVirtual().name("mpp-process-stderr").start(() -> follow(new InputStreamReader(process.getErrorStream(),
-                StandardCharsets.UTF_8)));
-        Thread.ofVirtual().name("mpp-process-stdout").start(() -> follow(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8)));
+        this.log = log;
     }
 
     /**
@@ -47,7 +41,10 @@ public final class MppProcess implements AutoCloseable {
         try {
             Path config = Files.createTempFile(dir, "mpp-", ".json");
             Files.writeString(config, configJson);
-            MppProcess mpp = new MppProcess(new ProcessBuilder(wrap.apply(command(config))).start());
+            Path log = Files.createTempFile(dir, "mpp-", ".log");
+            Process process = new ProcessBuilder(wrap.apply(command(config)))
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            MppProcess mpp = new MppProcess(process, log);
             mpp.awaitListening();
             return mpp;
         } catch (IOException e) {
@@ -75,24 +72,10 @@ public final class MppProcess implements AutoCloseable {
         return argv;
     }
 
-    private void follow(InputStreamReader stream) {
-        try (BufferedReader lines = new BufferedReader(stream)) {
-            for (String line; (line = lines.readLine()) != null; ) {
-                output.add(line);
-                Matcher m = LISTENING.matcher(line);
-                if (m.find()) {
-                    port.complete(Integer.parseInt(m.group(1)));
-                }
-            }
-        } catch (IOException e) {
-            // the process ended
-        }
-    }
-
     private void awaitListening() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_SECONDS);
-        while (!port.isDone()) {
-            if (!process.isAlive()) {
+        while (port() < 0) {
+            if (!process.isAlive() && port() < 0) {
                 throw new AssertionError("mpp run exited with " + process.exitValue() + " before listening:\n" + output());
             }
             if (System.nanoTime() > deadline) {
@@ -101,9 +84,7 @@ public final class MppProcess implements AutoCloseable {
                         + output());
             }
             try {
-                port.get(50, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException | ExecutionException stillStarting) {
-                // look again
+                Thread.sleep(20);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError(e);
@@ -111,16 +92,36 @@ public final class MppProcess implements AutoCloseable {
         }
     }
 
-    /** The port of the node's SOCKS5 listener. */
-    public int socksPort() {
-        return port.join();
+    /** The port in the "listening" log line, or -1 before it. */
+    private int port() {
+        Matcher m = LISTENING.matcher(output());
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
 
-    /** Everything the process printed so far, one line each. */
+    /** The port of the node's SOCKS5 listener. */
+    public int socksPort() {
+        return port();
+    }
+
+    /** Everything the process printed so far. */
     public String output() {
-        synchronized (output) {
-            return String.join("\n", output);
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
+    }
+
+    /** Whether the process prints {@code text} within {@code seconds}. */
+    public boolean printed(String text, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!output().contains(text)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
     }
 
     public Process process() {
