@@ -169,7 +169,7 @@ final class TextFrameDecoder implements FrameDecoder {
         }
         if (value.isEmpty() || value.length() > 10 || !value.chars().allMatch(c -> c >= '0' && c <= '9')
                 || Long.parseLong(value) > allowed) {
-            throw new Bad(message + ": Content-Length: " + abbreviate(value) + " (expected: 0-" + allowed + ")");
+            throw new Bad(message + ": Content-Length: " + abbreviate(value) + " (expected: " + (allowed == 0 ? "0" : "0-" + allowed) + ")");
         }
         return Integer.parseInt(value);
     }
