@@ -28,13 +28,14 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 public final class CodecBenchReport {
     private static final String SECTION = "## Frame codecs";
     private static final double GIB = 1024.0 * 1024 * 1024;
-    private static final List<String> JVM_ARGS = List.of("-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch");
+    private static final List<String> JVM_ARGS = List.of("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch");
 
     public static void main(String[] args) throws RunnerException, IOException {
         if (args.length != 1) {
             System.err.println("usage: java -jar benchmarks.jar <path of benchmarks.md>");
             System.exit(2);
         }
+        String load = Files.exists(Path.of("/proc/loadavg")) ? Files.readString(Path.of("/proc/loadavg")).split(" ")[0] : "?";
         Collection<RunResult> results = new Runner(new OptionsBuilder()
                 .include(FrameCodecBench.class.getName())
                 .include(MemoryCopyBench.class.getName())
@@ -47,20 +48,26 @@ public final class CodecBenchReport {
         for (RunResult r : results) {
             String method = r.getParams().getBenchmark().substring(r.getParams().getBenchmark().lastIndexOf('.') + 1);
             String framing = r.getParams().getParam("framing");
-            nanos.put(framing == null ? method : method + "[" + framing + "]", r.getPrimaryResult().getScore());
+            // The median of the iterations: other work on a shared machine shows up as outliers.
+            double[] scores = r.getBenchmarkResults().stream()
+                    .flatMap(b -> b.getIterationResults().stream())
+                    .mapToDouble(i -> i.getPrimaryResult().getScore())
+                    .sorted().toArray();
+            nanos.put(framing == null ? method : method + "[" + framing + "]", scores[scores.length / 2]);
         }
         Path file = Path.of(args[0]);
-        String section = section(nanos);
+        String section = section(nanos, load);
         Files.writeString(file, replaceSection(Files.exists(file) ? Files.readString(file) : "# Benchmarks\n", section));
         System.out.println(section);
     }
 
-    static String section(Map<String, Double> nanos) {
+    static String section(Map<String, Double> nanos, String load) {
         double copy = nanos.get("baselineArraycopy");
         double allocCopy = nanos.get("baselineAllocateAndCopy");
         var s = new StringBuilder(SECTION).append("\n\n");
-        s.append("Encode and decode of one DATA frame with a 16 KiB payload, on one core (JMH, `bench/codec-bench.sh`, ")
-                .append("average time per frame; GiB/s is payload bytes per second). Ratios compare with copying ")
+        s.append("Encode and decode of one DATA frame with a 16 KiB payload, on one core (JMH, `bench/codec-bench.sh`; ")
+                .append("time per frame is the median of 8 one-second iterations; GiB/s is payload bytes per second). ")
+                .append("Ratios compare with copying ")
                 .append("the same 16 KiB with `System.arraycopy` into an existing array; decode also has to allocate ")
                 .append("the payload array it hands out, so *new byte[] + copy* is its floor.\n\n");
         s.append("| operation | framing | ns/frame | GiB/s | × arraycopy time |\n|---|---|---:|---:|---:|\n");
@@ -87,6 +94,7 @@ public final class CodecBenchReport {
         s.append("\nMachine: ").append(cpu()).append(", ").append(Runtime.getRuntime().availableProcessors())
                 .append(" cores visible, shared with other work; JDK ").append(Runtime.version())
                 .append(", `").append(String.join(" ", JVM_ARGS)).append("`")
+                .append("; load average ").append(load).append(" when the run started")
                 .append("; measured ").append(LocalDate.now()).append(".\n");
         return s.toString();
     }
