@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mpp.runtime.testkit.KernelSockets;
 import dev.mpp.runtime.testkit.RandomPayload;
 import dev.mpp.runtime.testkit.ResourceBaseline;
 import dev.mpp.runtime.testkit.RunningNode;
@@ -15,11 +16,6 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HexFormat;
-import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -82,7 +78,7 @@ class BindTest {
             assertEquals(node.socksAddress().getAddress(), first.address().getAddress(),
                     "the BIND listener is on the interface the client came in on");
             assertNotEquals(0, first.port());
-            assertTrue(isListening(first.address()), "nothing listens on the announced " + first.address());
+            assertTrue(KernelSockets.tcpListening(first.address()), "nothing listens on the announced " + first.address());
 
             try (Socket incoming = SocksWire.connect(first.address(), LOOPBACK)) {
                 SocksWire.Reply second = SocksWire.readReply(control);
@@ -110,7 +106,7 @@ class BindTest {
         InetSocketAddress announced;
         try (Socket control = SocksWire.connect(node.socksAddress())) {
             announced = bind(control, LOOPBACK).address();
-            assertTrue(isListening(announced), "nothing listens on the announced " + announced);
+            assertTrue(KernelSockets.tcpListening(announced), "nothing listens on the announced " + announced);
         }
         awaitNoConnections();
         try (Socket late = new Socket()) {
@@ -183,35 +179,13 @@ class BindTest {
 
     private static boolean awaitNotListening(InetSocketAddress address) {
         long deadline = System.nanoTime() + SocksWire.TIMEOUT_MILLIS * 1_000_000L;
-        while (isListening(address)) {
+        while (KernelSockets.tcpListening(address)) {
             if (System.nanoTime() > deadline) {
                 return false;
             }
             sleep(10);
         }
         return true;
-    }
-
-    /** Whether a TCP socket of this machine listens on {@code address}, from the kernel's own table. */
-    static boolean isListening(InetSocketAddress address) {
-        byte[] ip = address.getAddress().getAddress();
-        // /proc/net/tcp prints an IPv4 address as one little-endian word; tcp6 prints the mapped form word by word.
-        String v4 = HexFormat.of().withUpperCase().formatHex(new byte[] {ip[3], ip[2], ip[1], ip[0]});
-        String port = String.format(Locale.ROOT, "%04X", address.getPort());
-        List<String> local = List.of(v4 + ":" + port, "0000000000000000FFFF0000" + v4 + ":" + port);
-        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            try {
-                for (String line : Files.readAllLines(Path.of(table))) {
-                    String[] fields = line.trim().split("\\s+");
-                    if (fields.length > 3 && local.contains(fields[1]) && fields[3].equals("0A")) {
-                        return true;
-                    }
-                }
-            } catch (IOException e) {
-                throw new AssertionError("cannot read " + table, e);
-            }
-        }
-        return false;
     }
 
     private static void sleep(long millis) {

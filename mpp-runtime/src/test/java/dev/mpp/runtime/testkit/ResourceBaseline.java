@@ -191,6 +191,7 @@ public final class ResourceBaseline {
      * Starts what the JDK starts the first time a virtual thread sleeps (its timer) and the first
      * time one waits for a socket (the poller threads), so neither is counted as new.
      */
+    @SuppressWarnings("try") // the client socket only has to exist, so that accept() returns
     private static void warmUp() {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
              Socket client = new Socket(server.getInetAddress(), server.getLocalPort());
