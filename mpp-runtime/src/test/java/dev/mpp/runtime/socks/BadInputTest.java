@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mpp.runtime.testkit.EchoServer;
+import dev.mpp.runtime.testkit.NoLeaks;
 import dev.mpp.runtime.testkit.RandomPayload;
-import dev.mpp.runtime.testkit.ResourceBaseline;
 import dev.mpp.runtime.testkit.RunningNode;
 import dev.mpp.runtime.testkit.SocksWire;
 import dev.mpp.runtime.testkit.Streams;
@@ -25,10 +25,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Bad input never crashes, hangs or leaks. After every case, the JDK's own SOCKS client is still
@@ -48,7 +48,9 @@ class BadInputTest {
     private static RunningNode patient;
     private static RunningNode strict;
 
-    private ResourceBaseline baseline;
+    /** Runs after {@link #realClientIsStillServed}: that client's connections must be gone too. */
+    @RegisterExtension
+    final NoLeaks noLeaks = new NoLeaks(() -> new RunningNode[] {patient, strict});
 
     @BeforeAll
     static void start() throws IOException {
@@ -71,16 +73,10 @@ class BadInputTest {
         echo.close();
     }
 
-    @BeforeEach
-    void measure() {
-        baseline = ResourceBaseline.measure();
-    }
-
     @AfterEach
-    void realClientStillServedAndNothingLeaked(TestInfo test) throws IOException {
+    void realClientIsStillServed(TestInfo test) throws IOException {
         assertJdkClientServed(patient, test.getDisplayName());
         assertJdkClientServed(strict, test.getDisplayName());
-        baseline.assertRestored(patient, strict);
     }
 
     @Test
@@ -128,7 +124,7 @@ class BadInputTest {
             SocksWire.write(socket, 0x05, 0x01, 0x00, 0x03, 0x09, 'd', 'e', 's'); // a name cut short
             socket.setSoLinger(true, 0); // close with a reset, as a crashing client would
         }
-        // @AfterEach: the server's side of it must be gone too.
+        // NoLeaks: the server's side of it must be gone too.
     }
 
     @Test

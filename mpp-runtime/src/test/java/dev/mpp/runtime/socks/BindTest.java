@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mpp.runtime.testkit.KernelSockets;
+import dev.mpp.runtime.testkit.NoLeaks;
 import dev.mpp.runtime.testkit.RandomPayload;
-import dev.mpp.runtime.testkit.ResourceBaseline;
 import dev.mpp.runtime.testkit.RunningNode;
 import dev.mpp.runtime.testkit.SocksWire;
 import dev.mpp.runtime.testkit.Streams;
@@ -18,11 +18,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * BIND end to end (RFC 1928 section 4), with a raw SOCKS5 client. The node listens on 127.0.0.2,
@@ -36,7 +35,8 @@ class BindTest {
     private static final InetAddress SECOND_LOOPBACK = InetAddress.ofLiteral("127.0.0.2");
 
     private static RunningNode node;
-    private ResourceBaseline baseline;
+    @RegisterExtension
+    final NoLeaks noLeaks = new NoLeaks(() -> new RunningNode[] {node});
 
     @BeforeAll
     static void start() throws IOException {
@@ -55,16 +55,6 @@ class BindTest {
         if (node != null) {
             node.close();
         }
-    }
-
-    @BeforeEach
-    void measure() {
-        baseline = ResourceBaseline.measure();
-    }
-
-    @AfterEach
-    void nothingLeaked() {
-        baseline.assertRestored(node);
     }
 
     @Test

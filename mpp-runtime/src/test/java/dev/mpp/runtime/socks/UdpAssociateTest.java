@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mpp.runtime.testkit.KernelSockets;
+import dev.mpp.runtime.testkit.NoLeaks;
 import dev.mpp.runtime.testkit.RandomPayload;
-import dev.mpp.runtime.testkit.ResourceBaseline;
 import dev.mpp.runtime.testkit.RunningNode;
 import dev.mpp.runtime.testkit.SocksWire;
 import dev.mpp.runtime.testkit.UdpEchoServer;
@@ -25,11 +25,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * UDP ASSOCIATE end to end (RFC 1928 section 7), with a raw client and a UDP echo server. The
@@ -50,7 +49,8 @@ class UdpAssociateTest {
 
     private static RunningNode node;
     private static UdpEchoServer echo;
-    private ResourceBaseline baseline;
+    @RegisterExtension
+    final NoLeaks noLeaks = new NoLeaks(() -> new RunningNode[] {node});
 
     @BeforeAll
     static void start() throws IOException {
@@ -68,16 +68,6 @@ class UdpAssociateTest {
             node.close();
         }
         echo.close();
-    }
-
-    @BeforeEach
-    void measure() {
-        baseline = ResourceBaseline.measure();
-    }
-
-    @AfterEach
-    void nothingLeaked() {
-        baseline.assertRestored(node);
     }
 
     @Test
