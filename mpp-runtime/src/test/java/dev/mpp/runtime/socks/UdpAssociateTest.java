@@ -193,6 +193,20 @@ class UdpAssociateTest {
     }
 
     @Test
+    void undeliverableDatagramIsDroppedAndTheAssociationGoesOn() throws IOException {
+        try (Socket control = SocksWire.connect(node.socksAddress()); DatagramSocket client = clientSocket(LOOPBACK)) {
+            InetSocketAddress relay = associate(control, null);
+            int before = echo.received().size();
+            // Port 0 is well-formed on the wire, but no datagram can be sent to it.
+            send(client, relay, SocksWire.udp(0, SocksWire.address(new InetSocketAddress(LOOPBACK, 0)), marker("port", 0)));
+            assertSilent(client);
+            byte[] payload = RandomPayload.bytes(64, SEED);
+            assertEchoed(client, relay, SocksWire.address(echo.address()), payload);
+            assertReachedSince(before, payload);
+        }
+    }
+
+    @Test
     void associationEndsWithItsTcpConnection() throws Exception {
         InetSocketAddress relay;
         int before;
