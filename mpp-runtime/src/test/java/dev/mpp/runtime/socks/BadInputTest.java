@@ -34,8 +34,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Bad input never crashes, hangs or leaks. After every case, the JDK's own SOCKS client is still
  * served by both nodes, and this JVM is back at the threads and file descriptors it had before.
  *
- * <p>Two nodes: a patient one (30 s handshake deadline), where a close within seconds can only
- * be the server reacting to the input, and a strict one (1 s), for the cases about the deadline.
+ * <p>Three nodes: a patient one (30 s handshake deadline), where a close within seconds can only
+ * be the server reacting to the input; a strict one (1 s), for the cases about the deadline; and
+ * a patient one that asks for a user name and password (RFC 1929), for bad credentials.
  */
 @Timeout(60)
 class BadInputTest {
@@ -47,19 +48,23 @@ class BadInputTest {
     private static EchoServer echo;
     private static RunningNode patient;
     private static RunningNode strict;
+    private static RunningNode withPassword;
 
-    /** Runs after {@link #realClientIsStillServed}: that client's connections must be gone too. */
+    /** Runs after {@link #realClientsAreStillServed}: their connections must be gone too. */
     @RegisterExtension
-    final NoLeaks noLeaks = new NoLeaks(() -> new RunningNode[] {patient, strict});
+    final NoLeaks noLeaks = new NoLeaks(() -> new RunningNode[] {patient, strict, withPassword});
 
     @BeforeAll
     static void start() throws IOException {
         echo = new EchoServer();
         patient = RunningNode.socks("\"handshakeTimeout\": \"30s\"");
         strict = RunningNode.socks("\"handshakeTimeout\": \"" + DEADLINE_MILLIS + "ms\", \"maxConnectionsPerClient\": 1000");
+        withPassword = RunningNode.socks("\"handshakeTimeout\": \"30s\", "
+                + "\"auth\": {\"method\": \"username-password\", \"users\": {\"alice\": \"s3cret\"}}");
         // Serve once before any baseline, so what the JDK and the nodes start lazily is counted in it.
         assertJdkClientServed(patient, "warm-up");
         assertJdkClientServed(strict, "warm-up");
+        assertServedWithPassword("warm-up");
     }
 
     @AfterAll
@@ -70,13 +75,17 @@ class BadInputTest {
         if (strict != null) {
             strict.close();
         }
+        if (withPassword != null) {
+            withPassword.close();
+        }
         echo.close();
     }
 
     @AfterEach
-    void realClientIsStillServed(TestInfo test) throws IOException {
+    void realClientsAreStillServed(TestInfo test) throws IOException {
         assertJdkClientServed(patient, test.getDisplayName());
         assertJdkClientServed(strict, test.getDisplayName());
+        assertServedWithPassword(test.getDisplayName());
     }
 
     @Test
@@ -157,6 +166,40 @@ class BadInputTest {
         try (Socket socket = SocksWire.connect(patient.socksAddress())) {
             SocksWire.Reply reply = SocksWire.request(socket, SocksWire.CONNECT, SocksWire.domainAddress(name, 80));
             assertEquals(0x04, reply.code(), "seed " + SEED);
+            assertEquals(0, SocksWire.readUntilClosed(socket, CLOSE_WITHIN_MILLIS).bytes().length);
+        }
+    }
+
+    @Test
+    void wrongPasswordSubnegotiationVersionIsClosedWithoutAReply() throws IOException {
+        try (Socket socket = SocksWire.connect(withPassword.socksAddress())) {
+            SocksWire.write(socket, 0x05, 0x01, 0x02);
+            assertArrayEquals(new byte[] {0x05, 0x02}, SocksWire.readExactly(socket, 2));
+            SocksWire.write(socket, 0x05, 0x05, 'a', 'l', 'i', 'c', 'e', 0x06, 's', '3', 'c', 'r', 'e', 't');
+            assertEquals(0, SocksWire.readUntilClosed(socket, CLOSE_WITHIN_MILLIS).bytes().length);
+        }
+    }
+
+    @Test
+    void longestUserNameAndPasswordAreRejectedLikeAnyWrongOnes() throws IOException {
+        byte[] credentials = concat(new byte[] {0x01, (byte) 255}, RandomPayload.bytes(255, SEED),
+                new byte[] {(byte) 255}, RandomPayload.bytes(255, SEED + 1));
+        try (Socket socket = SocksWire.connect(withPassword.socksAddress())) {
+            SocksWire.write(socket, 0x05, 0x01, 0x02);
+            assertArrayEquals(new byte[] {0x05, 0x02}, SocksWire.readExactly(socket, 2));
+            socket.getOutputStream().write(credentials);
+            SocksWire.Ending ending = SocksWire.readUntilClosed(socket, CLOSE_WITHIN_MILLIS);
+            assertArrayEquals(new byte[] {0x01, 0x01}, ending.bytes(), "RFC 1929 failure, then close");
+        }
+    }
+
+    @Test
+    void credentialsCutShortThenHalfCloseEndTheConnectionWithoutAReply() throws IOException {
+        try (Socket socket = SocksWire.connect(withPassword.socksAddress())) {
+            SocksWire.write(socket, 0x05, 0x01, 0x02);
+            assertArrayEquals(new byte[] {0x05, 0x02}, SocksWire.readExactly(socket, 2));
+            SocksWire.write(socket, 0x01, 0x05, 'a', 'l', 'i', 'c', 'e', 0x06, 's', '3');
+            socket.shutdownOutput();
             assertEquals(0, SocksWire.readUntilClosed(socket, CLOSE_WITHIN_MILLIS).bytes().length);
         }
     }
@@ -270,6 +313,22 @@ class BadInputTest {
             socket.connect(InetSocketAddress.createUnresolved("dest.test", echo.port()), SocksWire.TIMEOUT_MILLIS);
             byte[] back = Streams.sendAndReceive(socket, payload);
             assertEquals(RandomPayload.sha256(payload), RandomPayload.sha256(back), "echo through the node " + when);
+        }
+    }
+
+    /** The JDK's client cannot be given a password without a JVM-wide Authenticator: speak RFC 1929 directly. */
+    private static void assertServedWithPassword(String when) throws IOException {
+        byte[] payload = RandomPayload.bytes(64 * 1024, SEED);
+        try (Socket socket = SocksWire.connect(withPassword.socksAddress())) {
+            SocksWire.write(socket, 0x05, 0x01, 0x02);
+            assertArrayEquals(new byte[] {0x05, 0x02}, SocksWire.readExactly(socket, 2));
+            SocksWire.write(socket, 0x01, 0x05, 'a', 'l', 'i', 'c', 'e', 0x06, 's', '3', 'c', 'r', 'e', 't');
+            assertArrayEquals(new byte[] {0x01, 0x00}, SocksWire.readExactly(socket, 2), "alice's password " + when);
+            socket.getOutputStream().write(
+                    SocksWire.requestBytes(SocksWire.CONNECT, SocksWire.address("dest.test", echo.port())));
+            assertEquals(0x00, SocksWire.readReply(socket).code());
+            byte[] back = Streams.sendAndReceive(socket, payload);
+            assertEquals(RandomPayload.sha256(payload), RandomPayload.sha256(back), "echo with a password " + when);
         }
     }
 
