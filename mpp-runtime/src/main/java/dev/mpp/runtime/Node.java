@@ -87,6 +87,11 @@ public final class Node implements AutoCloseable {
         return socks == null ? null : socks.address();
     }
 
+    /** Connections the SOCKS listener is serving now (0 without one): what the tests watch drain to zero. */
+    public int socksOpenConnections() {
+        return socks == null ? 0 : socks.openConnections();
+    }
+
     /** Stops accepting, lets connections drain for the configured grace period, then closes them. */
     @Override
     public void close() {

@@ -125,8 +125,9 @@ public final class Listener implements AutoCloseable {
             log.error("{}: {}: unexpected failure", name, socket.getRemoteSocketAddress(), e);
         } finally {
             deadline.cancel(false);
-            open.remove(socket);
+            // Permit first: when openConnections() says a connection is gone, its place is free.
             release(client, count);
+            open.remove(socket);
         }
     }
 

@@ -36,6 +36,11 @@ public final class RunningNode implements AutoCloseable {
         return node.socksAddress();
     }
 
+    /** Connections the node's SOCKS listener is serving now. */
+    public int openConnections() {
+        return node.socksOpenConnections();
+    }
+
     /** The JDK's own SOCKS client, pointed at this node. */
     public Proxy proxy() {
         return new Proxy(Proxy.Type.SOCKS, socksAddress());

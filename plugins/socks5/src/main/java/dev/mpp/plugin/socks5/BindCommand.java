@@ -16,6 +16,7 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,8 @@ final class BindCommand {
     private static final Logger log = LoggerFactory.getLogger(BindCommand.class);
     /** How often the wait checks the control connection. */
     private static final int POLL_MILLIS = 50;
+    /** How long the accepting thread may take to leave accept() once the listener is closed. */
+    private static final Duration ACCEPTOR_EXIT = Duration.ofSeconds(5);
 
     private final Socket client;
     private final Outbound outbound;
@@ -52,17 +55,12 @@ final class BindCommand {
             Socks5Inbound.reply(out, e.reason().socksReply(), SocksAddress.UNSPECIFIED);
             return;
         }
+        CompletableFuture<Socket> accepted = new CompletableFuture<>();
+        Thread acceptor = null;
         try (ServerSocket listener = new ServerSocket()) {
             listener.bind(new InetSocketAddress(client.getLocalAddress(), 0), 1);
             Socks5Inbound.reply(out, Socks5.REP_SUCCEEDED, (InetSocketAddress) listener.getLocalSocketAddress());
-            CompletableFuture<Socket> accepted = new CompletableFuture<>();
-            Thread.ofVirtual().name("socks5-bind-accept").start(() -> {
-                try {
-                    accepted.complete(listener.accept());
-                } catch (IOException e) {
-                    accepted.completeExceptionally(e);
-                }
-            });
+            acceptor = Thread.ofVirtual().name("socks5-bind-accept").start(() -> acceptOne(listener, accepted));
             if (!awaitWhileClientStays(accepted)) {
                 return; // closing the listener ends the accept
             }
@@ -82,6 +80,50 @@ final class BindCommand {
                 Socks5Inbound.reply(out, Socks5.REP_SUCCEEDED, from);
                 relay.relay(client, upstream);
             }
+        } finally {
+            release(accepted, acceptor);
+        }
+    }
+
+    private static void acceptOne(ServerSocket listener, CompletableFuture<Socket> accepted) {
+        try {
+            Socket socket = listener.accept();
+            if (!accepted.complete(socket)) {
+                closeQuietly(socket); // the wait gave up first: nobody else will close it
+            }
+        } catch (IOException e) {
+            accepted.completeExceptionally(e);
+        }
+    }
+
+    /**
+     * Runs once the listener is closed, whatever ended the command. A connection accepted while
+     * the wait was giving up belongs to nobody: close it. And wait for the accepting thread: a
+     * virtual thread blocked in accept() keeps the listening socket open until it has left
+     * accept(), so without the wait the port would still take connections after the control
+     * connection has closed.
+     */
+    private static void release(CompletableFuture<Socket> accepted, Thread acceptor) {
+        accepted.cancel(false);
+        if (acceptor != null) {
+            try {
+                if (!acceptor.join(ACCEPTOR_EXIT)) {
+                    log.warn("BIND: the accepting thread did not end within {}", ACCEPTOR_EXIT);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (accepted.state() == Future.State.SUCCESS) {
+            closeQuietly(accepted.resultNow()); // closed already if it was relayed; closing twice is harmless
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing is all we wanted
         }
     }
 
@@ -112,9 +154,6 @@ final class BindCommand {
         } finally {
             if (!client.isClosed()) {
                 client.setSoTimeout(0);
-            }
-            if (!accepted.isDone()) {
-                accepted.cancel(false);
             }
         }
     }

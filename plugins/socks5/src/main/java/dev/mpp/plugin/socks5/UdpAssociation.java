@@ -10,7 +10,6 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -57,8 +56,8 @@ final class UdpAssociation {
             Socks5Inbound.reply(control.getOutputStream(), Socks5.REP_SUCCEEDED,
                     (InetSocketAddress) clientSide.getLocalSocketAddress());
             log.debug("{}: UDP ASSOCIATE on {}", controlPeer, clientSide.getLocalSocketAddress());
-            Thread up = Thread.ofVirtual().name("socks5-udp-up").start(() -> clientToWorld(clientSide, worldSide));
-            Thread down = Thread.ofVirtual().name("socks5-udp-down").start(() -> worldToClient(worldSide, clientSide));
+            Thread up = Thread.ofVirtual().name("socks5-udp-up").start(() -> guarded(() -> clientToWorld(clientSide, worldSide)));
+            Thread down = Thread.ofVirtual().name("socks5-udp-down").start(() -> guarded(() -> worldToClient(worldSide, clientSide)));
             waitForControlToClose();
             clientSide.close();
             worldSide.close();
@@ -101,9 +100,11 @@ final class UdpAssociation {
                 }
             } catch (ConnectException e) {
                 log.debug("{}: datagram refused: {}", controlPeer, e.getMessage());
-            } catch (SocketException closed) {
-                return;
             } catch (IOException e) {
+                // A send fails for one datagram's sake (port 0, no route): only a closed socket ends the loop.
+                if (clientSide.isClosed() || worldSide.isClosed()) {
+                    return;
+                }
                 log.debug("{}: datagram not sent: {}", controlPeer, e.getMessage());
             }
         }
@@ -124,10 +125,25 @@ final class UdpAssociation {
                 }
                 byte[] wrapped = UdpHeader.wrap(source, buffer, packet.getLength());
                 clientSide.send(new DatagramPacket(wrapped, wrapped.length, client));
-            } catch (SocketException closed) {
-                return;
             } catch (IOException e) {
+                if (clientSide.isClosed() || worldSide.isClosed()) {
+                    return;
+                }
                 log.debug("{}: reply not delivered: {}", controlPeer, e.getMessage());
+            }
+        }
+    }
+
+    /** Runs a relay loop; if it fails unexpectedly, the association ends rather than staying open and deaf. */
+    private void guarded(Runnable loop) {
+        try {
+            loop.run();
+        } catch (RuntimeException e) {
+            log.error("{}: UDP relay failed; ending the association", controlPeer, e);
+            try {
+                control.close();
+            } catch (IOException ignored) {
+                // closing is all we wanted
             }
         }
     }
