@@ -66,11 +66,15 @@ public final class DirectOutbound implements Outbound {
     }
 
     private List<InetAddress> allowedAddresses(InetSocketAddress client, HostPort destination) throws ConnectException {
+        if (!destination.isPrintable()) {
+            // No DNS name or IP literal has such characters: do not send them to a resolver.
+            throw new ConnectException(ConnectFailure.HOST_UNREACHABLE, destination + ": not a host name");
+        }
         InetAddress[] addresses;
         try {
             addresses = InetAddress.getAllByName(destination.host());
         } catch (UnknownHostException e) {
-            throw new ConnectException(ConnectFailure.HOST_UNREACHABLE, destination.host() + ": name does not resolve", e);
+            throw new ConnectException(ConnectFailure.HOST_UNREACHABLE, destination + ": name does not resolve", e);
         }
         List<InetAddress> allowed = new ArrayList<>(addresses.length);
         for (InetAddress address : addresses) {
