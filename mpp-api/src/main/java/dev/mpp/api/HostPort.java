@@ -55,26 +55,13 @@ public record HostPort(String host, int port) {
 
     /** Whether the host is printable ASCII without spaces, as every DNS name and IP literal is. */
     public boolean isPrintable() {
-        return host.chars().allMatch(c -> c > 0x20 && c < 0x7F);
+        return Printable.isPlain(host);
     }
 
     /** For logs and messages: a host with unprintable characters (it may come from a client) shows them as {@code \xNN}. */
     @Override
     public String toString() {
-        String shown = isPrintable() ? host : escape(host);
+        String shown = Printable.of(host);
         return (host.indexOf(':') >= 0 ? "[" + shown + "]" : shown) + ":" + port;
-    }
-
-    private static String escape(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 16);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c > 0x20 && c < 0x7F && c != '\\') {
-                out.append(c);
-            } else {
-                out.append(String.format("\\x%02x", (int) c));
-            }
-        }
-        return out.toString();
     }
 }

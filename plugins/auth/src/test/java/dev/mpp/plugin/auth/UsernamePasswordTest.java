@@ -78,6 +78,22 @@ class UsernamePasswordTest {
     }
 
     @Test
+    void aRightPasswordIsStillRightTheSecondTimeAndAWrongOneStillWrong(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("users"), "bob:" + PasswordHash.create("hunter2", 1000) + "\n");
+        Authenticator fromFile = new UsernamePasswordProvider().create(Options.of("socks.auth", Map.of("usersFile", file.toString())));
+        for (int i = 0; i < 3; i++) {
+            assertEquals(new AuthResult.Accepted("bob"), fromFile.authenticate(request("bob", "hunter2"), new ByteArrayOutputStream()));
+            assertInstanceOf(AuthResult.Rejected.class, fromFile.authenticate(request("bob", "hunter3"), new ByteArrayOutputStream()));
+        }
+    }
+
+    @Test
+    void aUserNameCannotForgeLogLines() throws IOException {
+        AuthResult result = inline.authenticate(request("x\nINFO admin logged in", "guess"), new ByteArrayOutputStream());
+        assertEquals(new AuthResult.Rejected("bad user name or password for 'x\\x0aINFO\\x20admin\\x20logged\\x20in'"), result);
+    }
+
+    @Test
     void twoHashesOfOnePasswordDifferBecauseOfTheSalt() {
         assertTrue(!PasswordHash.create("same", 1000).equals(PasswordHash.create("same", 1000)));
     }
