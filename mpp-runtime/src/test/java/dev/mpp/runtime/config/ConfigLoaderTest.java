@@ -55,7 +55,7 @@ class ConfigLoaderTest {
     void aPeerKeyShorterThan32CharactersIsRefused() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> loader.parse("{\"mpp\": {\"listen\": \"0.0.0.0:7700\", \"peerKey\": \"change-me\"}}"));
-        assertEquals(true, e.getMessage().startsWith("mpp: peerKey: 9 characters (expected: at least 32)"), e.getMessage());
+        assertEquals("mpp.peerKey: 9 characters (expected: at least 32), line 1 column 36", e.getMessage());
     }
 
     @Test
@@ -81,10 +81,42 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void outOfRangeNumberNamesTheField() {
+    void outOfRangeNumberIsReportedAtTheMemberItself() {
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("""
+                {
+                  "socks": {
+                    "maxConnections": 0
+                  }
+                }"""));
+        assertEquals("socks.maxConnections: 0 (expected: at least 1), line 3 column 5", e.getMessage());
+    }
+
+    @Test
+    void aMissingRequiredMemberNamesItsPath() {
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("{\"admin\": {}}"));
+        assertEquals(true, e.getMessage().startsWith("admin.listen: missing (it is required), line 1"), e.getMessage());
+    }
+
+    @Test
+    void scalarsAreNotCoercedFromOtherTypes() {
+        assertThrows(ConfigException.class, () -> loader.parse("{\"socks\": {\"allowOpenProxy\": 1}}"));
+        assertThrows(ConfigException.class, () -> loader.parse("{\"socks\": {\"maxConnections\": \"10\"}}"));
+        assertThrows(ConfigException.class, () -> loader.parse("{\"socks\": {\"maxConnections\": 10.5}}"));
+    }
+
+    @Test
+    void durationsAreBoundedSoNoTimerOverflows() {
         ConfigException e = assertThrows(ConfigException.class,
-                () -> loader.parse("{\"socks\": {\"maxConnections\": 0}}"));
-        assertEquals(true, e.getMessage().startsWith("socks: maxConnections: 0 (expected: at least 1), line 1"), e.getMessage());
+                () -> loader.parse("{\"socks\": {\"connectTimeout\": \"999999999m\"}}"));
+        assertEquals("socks.connectTimeout: '999999999m' is too long (expected at most 365 days, e.g. 8760h), line 1 column 30",
+                e.getMessage());
+    }
+
+    @Test
+    void aZeroDurationIsShownAsWritten() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> loader.parse("{\"socks\": {\"idleTimeout\": \"0s\"}}"));
+        assertEquals("socks.idleTimeout: 0s (expected: more than zero), line 1 column 12", e.getMessage());
     }
 
     @Test
