@@ -67,6 +67,21 @@ class MainTest {
     }
 
     @Test
+    void checkConfigChecksTheInboundPluginsOptionsToo(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("opts.json"), "{\"socks\": {\"options\": {\"bindTimeoutSecond\": 5}}}");
+        assertEquals(2, main.execute(new String[] {"check-config", file.toString()}, false));
+        assertEquals("mpp: socks.options.bindTimeoutSecond: unknown option (expected one of: bindTimeoutSeconds), "
+                + "line 1 column 24\n", err());
+    }
+
+    @Test
+    void aConfigWithNothingToRunIsRefused(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("empty.json"), "{}");
+        assertEquals(2, main.execute(new String[] {"check-config", file.toString()}, false));
+        assertEquals("mpp: nothing to run: the config has no listener (expected \"socks\": {...})\n", err());
+    }
+
+    @Test
     void refusesAnOpenProxyOnANonLoopbackAddress(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("open.json"), "{\"socks\": {\"listen\": \"0.0.0.0:0\"}}");
         assertEquals(2, main.execute(new String[] {"run", "--config", file.toString()}, false));
