@@ -52,7 +52,7 @@ public final class DirectOutbound implements Outbound {
                 break;
             }
         }
-        throw last != null ? last : new ConnectException(ConnectFailure.TTL_EXPIRED, destination + ": connect timed out");
+        throw last; // allowedAddresses is never empty, so the loop tried at least one
     }
 
     @Override
@@ -78,7 +78,8 @@ public final class DirectOutbound implements Outbound {
         }
         List<InetAddress> allowed = new ArrayList<>(addresses.length);
         for (InetAddress address : addresses) {
-            if (rules.allows(client.getAddress(), address)) {
+            // Connecting to 0.0.0.0 or :: reaches this host itself, past any rule about 127.0.0.0/8: never a destination.
+            if (!address.isAnyLocalAddress() && rules.allows(client.getAddress(), address)) {
                 allowed.add(address);
             }
         }

@@ -47,18 +47,27 @@ final class BindCommand {
 
     void run(InetSocketAddress peer, HostPort expected) throws IOException {
         OutputStream out = client.getOutputStream();
-        InetSocketAddress expectedAddress;
-        try {
-            expectedAddress = outbound.permit(peer, expected);
-        } catch (ConnectException e) {
-            log.info("{}: BIND {} refused: {}", peer, expected, e.getMessage());
-            Socks5Inbound.reply(out, e.reason().socksReply(), SocksAddress.UNSPECIFIED);
-            return;
+        // DST.ADDR 0.0.0.0 (or ::) means the client does not know who will connect: anyone may.
+        InetAddress expectedAddress = null;
+        if (!isUnspecified(expected.host())) {
+            try {
+                expectedAddress = outbound.permit(peer, expected).getAddress();
+            } catch (ConnectException e) {
+                log.info("{}: BIND {} refused: {}", peer, expected, e.getMessage());
+                Socks5Inbound.reply(out, e.reason().socksReply(), SocksAddress.UNSPECIFIED);
+                return;
+            }
         }
         CompletableFuture<Socket> accepted = new CompletableFuture<>();
         Thread acceptor = null;
         try (ServerSocket listener = new ServerSocket()) {
-            listener.bind(new InetSocketAddress(client.getLocalAddress(), 0), 1);
+            try {
+                listener.bind(new InetSocketAddress(client.getLocalAddress(), 0), 1);
+            } catch (IOException e) {
+                log.warn("{}: BIND: cannot listen on {}: {}", peer, client.getLocalAddress(), e.getMessage());
+                Socks5Inbound.reply(out, Socks5.REP_GENERAL_FAILURE, SocksAddress.UNSPECIFIED);
+                return;
+            }
             Socks5Inbound.reply(out, Socks5.REP_SUCCEEDED, (InetSocketAddress) listener.getLocalSocketAddress());
             acceptor = Thread.ofVirtual().name("socks5-bind-accept").start(() -> acceptOne(listener, accepted));
             if (!awaitWhileClientStays(accepted)) {
@@ -71,8 +80,12 @@ final class BindCommand {
             }
             try (Upstream upstream = Upstream.of(incoming)) {
                 InetSocketAddress from = (InetSocketAddress) incoming.getRemoteSocketAddress();
-                if (!matches(expectedAddress.getAddress(), from.getAddress())) {
+                if (expectedAddress != null && !expectedAddress.equals(from.getAddress())) {
                     log.info("{}: BIND: connection from {} refused (expected {})", peer, from, expectedAddress);
+                    Socks5Inbound.reply(out, Socks5.REP_NOT_ALLOWED, from);
+                    return;
+                }
+                if (!permitted(peer, from)) {
                     Socks5Inbound.reply(out, Socks5.REP_NOT_ALLOWED, from);
                     return;
                 }
@@ -170,7 +183,22 @@ final class BindCommand {
         }
     }
 
-    private static boolean matches(InetAddress expected, InetAddress actual) {
-        return expected.isAnyLocalAddress() || expected.equals(actual);
+    /** The access rules apply to the host that really connected, whatever DST.ADDR said. */
+    private boolean permitted(InetSocketAddress peer, InetSocketAddress from) {
+        try {
+            outbound.permit(peer, new HostPort(from.getAddress().getHostAddress(), from.getPort()));
+            return true;
+        } catch (ConnectException e) {
+            log.info("{}: BIND: connection from {} refused: {}", peer, from, e.getMessage());
+            return false;
+        }
+    }
+
+    private static boolean isUnspecified(String host) {
+        try {
+            return InetAddress.ofLiteral(host).isAnyLocalAddress();
+        } catch (IllegalArgumentException notALiteral) {
+            return false;
+        }
     }
 }

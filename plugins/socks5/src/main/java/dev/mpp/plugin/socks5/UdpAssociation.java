@@ -49,10 +49,25 @@ final class UdpAssociation {
     }
 
     void run(HostPort announced) throws IOException {
-        // The client may announce its UDP port; a zero port (or address) means "learn it from the first datagram".
-        clientUdp = announced.port() == 0 ? null : new InetSocketAddress(controlPeer.getAddress(), announced.port());
-        try (DatagramSocket clientSide = new DatagramSocket(new InetSocketAddress(control.getLocalAddress(), 0));
-             DatagramSocket worldSide = new DatagramSocket(0)) {
+        clientUdp = announcedPort(announced);
+        DatagramSocket clientSide;
+        DatagramSocket worldSide;
+        try {
+            clientSide = new DatagramSocket(new InetSocketAddress(control.getLocalAddress(), 0));
+        } catch (IOException e) {
+            log.warn("{}: UDP ASSOCIATE: cannot bind on {}: {}", controlPeer, control.getLocalAddress(), e.getMessage());
+            Socks5Inbound.reply(control.getOutputStream(), Socks5.REP_GENERAL_FAILURE, SocksAddress.UNSPECIFIED);
+            return;
+        }
+        try {
+            worldSide = new DatagramSocket(0);
+        } catch (IOException e) {
+            clientSide.close();
+            log.warn("{}: UDP ASSOCIATE: cannot open a socket: {}", controlPeer, e.getMessage());
+            Socks5Inbound.reply(control.getOutputStream(), Socks5.REP_GENERAL_FAILURE, SocksAddress.UNSPECIFIED);
+            return;
+        }
+        try (clientSide; worldSide) {
             Socks5Inbound.reply(control.getOutputStream(), Socks5.REP_SUCCEEDED,
                     (InetSocketAddress) clientSide.getLocalSocketAddress());
             log.debug("{}: UDP ASSOCIATE on {}", controlPeer, clientSide.getLocalSocketAddress());
@@ -64,6 +79,27 @@ final class UdpAssociation {
             join(up);
             join(down);
         }
+    }
+
+    /**
+     * The client's UDP source as the request announced it, or null to learn it from the first
+     * datagram: when the port is zero, and when the announced address is not the one the control
+     * connection comes from (a client behind NAT announces its private address and port, which
+     * its datagrams will not come from).
+     */
+    private InetSocketAddress announcedPort(HostPort announced) {
+        if (announced.port() == 0) {
+            return null;
+        }
+        try {
+            InetAddress ip = InetAddress.ofLiteral(announced.host());
+            if (!ip.isAnyLocalAddress() && !ip.equals(controlPeer.getAddress())) {
+                return null;
+            }
+        } catch (IllegalArgumentException name) {
+            return null;
+        }
+        return new InetSocketAddress(controlPeer.getAddress(), announced.port());
     }
 
     private void waitForControlToClose() {
