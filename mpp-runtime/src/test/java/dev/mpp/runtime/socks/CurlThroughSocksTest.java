@@ -1,7 +1,6 @@
 package dev.mpp.runtime.socks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mpp.runtime.testkit.Command;
 import dev.mpp.runtime.testkit.HttpFixture;
@@ -23,7 +22,7 @@ class CurlThroughSocksTest {
 
     @BeforeAll
     static void serve() throws Exception {
-        assertTrue(Command.available("curl"), "curl is needed (installed by .ci/run)");
+        Command.require("curl", "curl");
         payload = RandomPayload.bytes(SIZE, SEED);
         http = new HttpFixture(payload);
     }

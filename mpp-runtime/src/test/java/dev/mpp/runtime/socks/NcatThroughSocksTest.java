@@ -34,7 +34,7 @@ class NcatThroughSocksTest {
 
     @BeforeAll
     static void start() {
-        assertTrue(Command.available("ncat"), "ncat is missing: install ncat (see .ci/run)");
+        Command.require("ncat", "ncat");
         up = RandomPayload.bytes(SIZE, SEED);
         down = RandomPayload.bytes(SIZE, SEED + 1);
         open = RunningNode.socks("");
@@ -108,10 +108,7 @@ class NcatThroughSocksTest {
 
     @Test
     void refusedDestinationIsReportedToNcat() throws IOException {
-        int port;
-        try (TcpFixture closed = TcpFixture.echo()) {
-            port = closed.port();
-        }
+        int port = TcpFixture.closedPort("127.0.0.1");
         Command.Result ncat = ncat(open, new byte[0], "127.0.0.1", port);
         assertEquals(1, ncat.exitCode(), ncat.stderr());
         // ncat prints the text of the reply code it got; a refused proxy would read "Proxy connection failed".

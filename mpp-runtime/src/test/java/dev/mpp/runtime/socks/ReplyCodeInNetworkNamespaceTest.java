@@ -41,7 +41,7 @@ class ReplyCodeInNetworkNamespaceTest {
 
     @BeforeAll
     static void start() {
-        assertTrue(Command.available("ncat"), "ncat is missing: install ncat (see .ci/run)");
+        Command.require("ncat", "ncat");
         namespace = NetNamespace.create();
         namespace.ip("route", "add", "unreachable", "198.51.100.0/24");
         namespace.ip("route", "add", "blackhole", "198.18.0.0/15");

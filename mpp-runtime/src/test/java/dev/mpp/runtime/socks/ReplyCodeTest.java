@@ -7,8 +7,6 @@ import dev.mpp.runtime.testkit.RunningNode;
 import dev.mpp.runtime.testkit.SocksWire;
 import dev.mpp.runtime.testkit.TcpFixture;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,12 +48,12 @@ class ReplyCodeTest {
 
     @Test
     void connectionRefusedRepliesFive() throws IOException {
-        assertFailure(0x05, SocksWire.address("127.0.0.1", closedPort("127.0.0.1")));
+        assertFailure(0x05, SocksWire.address("127.0.0.1", TcpFixture.closedPort("127.0.0.1")));
     }
 
     @Test
     void connectionRefusedOnIpv6RepliesFive() throws IOException {
-        assertFailure(0x05, SocksWire.address("::1", closedPort("::1")));
+        assertFailure(0x05, SocksWire.address("::1", TcpFixture.closedPort("::1")));
     }
 
     @Test
@@ -69,7 +67,7 @@ class ReplyCodeTest {
         // 127.0.0.2 is loopback too, with nothing listening: without the rule this would be 0x05.
         String rules = "\"rules\": [{\"action\": \"deny\", \"to\": [\"127.0.0.2/32\"]}, {\"action\": \"allow\"}]";
         try (RunningNode ruled = RunningNode.socks(rules)) {
-            assertFailure(ruled, 0x02, SocksWire.address("127.0.0.2", closedPort("127.0.0.2")));
+            assertFailure(ruled, 0x02, SocksWire.address("127.0.0.2", TcpFixture.closedPort("127.0.0.2")));
             // the rule is about that destination only: another loopback address is served
             try (SocksWire probe = SocksWire.connect(ruled.socksAddress())) {
                 probe.greetNoAuth();
@@ -131,12 +129,5 @@ class ReplyCodeTest {
     static void assertFailureReply(int code, SocksWire.Reply reply) {
         assertEquals(code, reply.code(), () -> "expected REP 0x%02x, got %s".formatted(code, reply));
         assertTrue(reply.atyp() == SocksWire.IPV4 || reply.atyp() == SocksWire.IPV6, reply::toString);
-    }
-
-    /** A port on the loopback address {@code ip} that nothing listens on: the kernel just gave it out and took it back. */
-    private static int closedPort(String ip) throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.ofLiteral(ip))) {
-            return s.getLocalPort();
-        }
     }
 }

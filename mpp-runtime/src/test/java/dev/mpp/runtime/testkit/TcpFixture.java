@@ -96,6 +96,13 @@ public final class TcpFixture implements AutoCloseable {
         }));
     }
 
+    /** A port on the loopback address {@code ip} that nothing listens on: the kernel just gave it out and took it back. */
+    public static int closedPort(String ip) throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.ofLiteral(ip))) {
+            return s.getLocalPort();
+        }
+    }
+
     /** A handler whose failure also fails {@code received}, so a test waiting on it learns why at once. */
     private static Handler reporting(CompletableFuture<?> received, Handler handler) {
         return socket -> {
