@@ -2,29 +2,28 @@ package dev.mpp.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mpp.runtime.config.ConfigLoader;
-import dev.mpp.runtime.plugin.PluginRegistry;
+import dev.mpp.runtime.testkit.Await;
+import dev.mpp.runtime.testkit.MppProcess;
 import dev.mpp.runtime.testkit.RandomPayload;
+import dev.mpp.runtime.testkit.RunningNode;
+import dev.mpp.runtime.testkit.TcpFixture;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
-import dev.mpp.runtime.testkit.MppProcess;
-import dev.mpp.runtime.testkit.TcpFixture;
-import org.junit.jupiter.api.io.TempDir;
 import java.net.Socket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Shutdown stops accepting at once, lets open connections finish within the grace period, then closes them. */
 class GracefulShutdownTest {
@@ -42,9 +41,9 @@ class GracefulShutdownTest {
 
     @Test
     void openConnectionFinishesWithinTheGracePeriodWhileNewOnesAreRefused() throws Exception {
-        Node node = start("10s");
+        RunningNode node = start("10s");
         InetSocketAddress socks = node.socksAddress();
-        try (Socket client = new Socket(new Proxy(Proxy.Type.SOCKS, socks))) {
+        try (Socket client = new Socket(node.proxy())) {
             client.setSoTimeout(10_000);
             client.connect(echo.address());
             byte[] first = RandomPayload.bytes(1 << 20, 1);
@@ -55,7 +54,7 @@ class GracefulShutdownTest {
             assertArrayEquals(first, in.readNBytes(first.length));
 
             long start = System.nanoTime();
-            CompletableFuture<Void> closing = CompletableFuture.runAsync(node::close);
+            CompletableFuture<Void> closing = CompletableFuture.runAsync(node::closeGracefully);
             awaitRefused(socks);
 
             out.write(second);
@@ -70,13 +69,13 @@ class GracefulShutdownTest {
 
     @Test
     void connectionsStillOpenAfterTheGracePeriodAreClosed() throws Exception {
-        Node node = start("300ms");
-        try (Socket client = new Socket(new Proxy(Proxy.Type.SOCKS, node.socksAddress()))) {
+        RunningNode node = start("300ms");
+        try (Socket client = new Socket(node.proxy())) {
             client.setSoTimeout(10_000);
             client.connect(echo.address());
             client.getOutputStream().write(42);
             assertEquals(42, client.getInputStream().read());
-            node.close();
+            node.closeGracefully();
             int read;
             try {
                 read = client.getInputStream().read();
@@ -111,21 +110,20 @@ class GracefulShutdownTest {
         }
     }
 
-    private static Node start(String grace) throws IOException {
-        return Node.start(new ConfigLoader().parse(
-                "{\"socks\": {\"listen\": \"127.0.0.1:0\", \"shutdownGrace\": \"" + grace + "\"}}"), PluginRegistry.load(null));
+    private static RunningNode start(String grace) {
+        return RunningNode.socks("\"shutdownGrace\": \"" + grace + "\"");
     }
 
-    private static void awaitRefused(InetSocketAddress address) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Socket probe = new Socket()) {
-                probe.connect(address, 1000);
-            } catch (IOException refused) {
-                return;
-            }
-            Thread.sleep(10);
+    private static void awaitRefused(InetSocketAddress address) {
+        assertTrue(Await.until(() -> refuses(address), 5_000), "the listener is still accepting");
+    }
+
+    private static boolean refuses(InetSocketAddress address) {
+        try (Socket probe = new Socket()) {
+            probe.connect(address, 1000);
+            return false;
+        } catch (IOException refused) {
+            return true;
         }
-        assertThrows(IOException.class, () -> new Socket().connect(address, 1000), "the listener is still accepting");
     }
 }

@@ -3,6 +3,7 @@ package dev.mpp.runtime.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mpp.runtime.testkit.SocksWire;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -108,10 +109,8 @@ class MainTest {
     void runServesUntilClosed(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("run.json"), "{\"socks\": {\"listen\": \"127.0.0.1:0\"}}");
         assertEquals(0, main.execute(new String[] {"run", "--config", file.toString()}, false));
-        try (var probe = new java.net.Socket(InetAddress.getLoopbackAddress(), main.started.socksAddress().getPort())) {
-            probe.getOutputStream().write(new byte[] {5, 1, 0});
-            assertEquals(5, probe.getInputStream().read());
-            assertEquals(0, probe.getInputStream().read());
+        try (SocksWire probe = SocksWire.connect(main.started.socksAddress())) {
+            probe.greetNoAuth();
         } finally {
             main.started.close(Duration.ZERO);
         }

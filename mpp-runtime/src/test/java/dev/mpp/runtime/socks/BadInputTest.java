@@ -5,12 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mpp.runtime.testkit.EchoServer;
 import dev.mpp.runtime.testkit.NoLeaks;
 import dev.mpp.runtime.testkit.RandomPayload;
 import dev.mpp.runtime.testkit.RunningNode;
 import dev.mpp.runtime.testkit.SocksWire;
+import dev.mpp.runtime.testkit.StreamDigest;
 import dev.mpp.runtime.testkit.Streams;
+import dev.mpp.runtime.testkit.TcpFixture;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -44,8 +45,10 @@ class BadInputTest {
     private static final int DEADLINE_MILLIS = 1_000;
     /** Longer than any case's expected close, far shorter than the patient node's deadline. */
     private static final int CLOSE_WITHIN_MILLIS = 5_000;
+    /** RFC 1929 user name and password, the method of the node {@link #withPassword}. */
+    private static final int USER_PASS = 0x02;
 
-    private static EchoServer echo;
+    private static TcpFixture echo;
     private static RunningNode patient;
     private static RunningNode strict;
     private static RunningNode withPassword;
@@ -56,11 +59,10 @@ class BadInputTest {
 
     @BeforeAll
     static void start() throws IOException {
-        echo = new EchoServer();
+        echo = TcpFixture.echo();
         patient = RunningNode.socks("\"handshakeTimeout\": \"30s\"");
         strict = RunningNode.socks("\"handshakeTimeout\": \"" + DEADLINE_MILLIS + "ms\", \"maxConnectionsPerClient\": 1000");
-        withPassword = RunningNode.socks("\"handshakeTimeout\": \"30s\", "
-                + "\"auth\": {\"method\": \"username-password\", \"users\": {\"alice\": \"s3cret\"}}");
+        withPassword = RunningNode.socksWithPassword("\"handshakeTimeout\": \"30s\"");
         // Serve once before any baseline, so what the JDK and the nodes start lazily is counted in it.
         assertJdkClientServed(patient, "warm-up");
         assertJdkClientServed(strict, "warm-up");
@@ -90,27 +92,27 @@ class BadInputTest {
 
     @Test
     void wrongVersionByteIsClosedWithoutAReply() throws IOException {
-        try (Socket socket = SocksWire.connect(patient.socksAddress())) {
+        try (SocksWire wire = SocksWire.connect(patient.socksAddress())) {
             // A SOCKS4 CONNECT to 127.0.0.1:80.
-            socket.getOutputStream().write(new byte[] {0x04, 0x01, 0x00, 0x50, 127, 0, 0, 1, 0});
-            assertEquals(0, SocksWire.readUntilClosed(socket, CLOSE_WITHIN_MILLIS).bytes().length);
+            wire.send(new byte[] {0x04, 0x01, 0x00, 0x50, 127, 0, 0, 1, 0});
+            assertEquals(0, wire.readUntilClosed(CLOSE_WITHIN_MILLIS).bytes().length);
         }
     }
 
     @Test
     void httpRequestIsClosedWithoutAReply() throws IOException {
-        try (Socket socket = SocksWire.connect(patient.socksAddress())) {
-            socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: dest.test\r\nUser-Agent: test\r\n\r\n"
+        try (SocksWire wire = SocksWire.connect(patient.socksAddress())) {
+            wire.send("GET / HTTP/1.1\r\nHost: dest.test\r\nUser-Agent: test\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
-            assertEquals(0, SocksWire.readUntilClosed(socket, CLOSE_WITHIN_MILLIS).bytes().length);
+            assertEquals(0, wire.readUntilClosed(CLOSE_WITHIN_MILLIS).bytes().length);
         }
     }
 
     @Test
     void zeroMethodsGetNoAcceptableMethodsThenTheConnectionCloses() throws IOException {
-        try (Socket socket = SocksWire.connect(patient.socksAddress())) {
-            SocksWire.write(socket, 0x05, 0x00);
-            SocksWire.Ending ending = SocksWire.readUntilClosed(socket, CLOSE_WITHIN_MILLIS);
+        try (SocksWire wire = SocksWire.connect(patient.socksAddress())) {
+            wire.send(0x05, 0x00);
+            SocksWire.Ending ending = wire.readUntilClosed(CLOSE_WITHIN_MILLIS);
             assertArrayEquals(new byte[] {0x05, (byte) 0xFF}, ending.bytes());
             assertFalse(ending.reset(), "the server read the whole greeting, so it closes cleanly");
         }
@@ -118,20 +120,20 @@ class BadInputTest {
 
     @Test
     void truncatedRequestThenHalfCloseEndsTheConnectionWithoutAReply() throws IOException {
-        try (Socket socket = SocksWire.connect(patient.socksAddress())) {
-            SocksWire.greet(socket);
-            SocksWire.write(socket, 0x05, 0x01, 0x00, 0x01, 127, 0); // 6 of a CONNECT's 10 bytes
-            socket.shutdownOutput();
-            assertEquals(0, SocksWire.readUntilClosed(socket, CLOSE_WITHIN_MILLIS).bytes().length);
+        try (SocksWire wire = SocksWire.connect(patient.socksAddress())) {
+            wire.greetNoAuth();
+            wire.send(0x05, 0x01, 0x00, 0x01, 127, 0); // 6 of a CONNECT's 10 bytes
+            wire.socket().shutdownOutput();
+            assertEquals(0, wire.readUntilClosed(CLOSE_WITHIN_MILLIS).bytes().length);
         }
     }
 
     @Test
     void truncatedRequestThenResetLeavesNothingBehind() throws IOException {
-        try (Socket socket = SocksWire.connect(patient.socksAddress())) {
-            SocksWire.greet(socket);
-            SocksWire.write(socket, 0x05, 0x01, 0x00, 0x03, 0x09, 'd', 'e', 's'); // a name cut short
-            socket.setSoLinger(true, 0); // close with a reset, as a crashing client would
+        try (SocksWire wire = SocksWire.connect(patient.socksAddress())) {
+            wire.greetNoAuth();
+            wire.send(0x05, 0x01, 0x00, 0x03, 0x09, 'd', 'e', 's'); // a name cut short
+            wire.socket().setSoLinger(true, 0); // close with a reset, as a crashing client would
         }
         // NoLeaks: the server's side of it must be gone too.
     }
@@ -139,10 +141,10 @@ class BadInputTest {
     @Test
     void truncatedRequestThenStallIsClosedAtTheHandshakeDeadline() throws IOException {
         long start = System.nanoTime();
-        try (Socket socket = SocksWire.connect(strict.socksAddress())) {
-            SocksWire.greet(socket);
-            SocksWire.write(socket, 0x05, 0x01, 0x00, 0x01, 127, 0);
-            SocksWire.Ending ending = SocksWire.readUntilClosed(socket, CLOSE_WITHIN_MILLIS);
+        try (SocksWire wire = SocksWire.connect(strict.socksAddress())) {
+            wire.greetNoAuth();
+            wire.send(0x05, 0x01, 0x00, 0x01, 127, 0);
+            SocksWire.Ending ending = wire.readUntilClosed(CLOSE_WITHIN_MILLIS);
             long elapsed = millisSince(start);
             assertEquals(0, ending.bytes().length);
             assertTrue(elapsed >= DEADLINE_MILLIS, "closed after " + elapsed + " ms, before the deadline");
@@ -153,30 +155,31 @@ class BadInputTest {
     void longestDomainNameGetsHostUnreachable() throws IOException {
         String name = String.join(".", "a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(63));
         assertEquals(255, name.length());
-        try (Socket socket = SocksWire.connect(patient.socksAddress())) {
-            SocksWire.Reply reply = SocksWire.request(socket, SocksWire.CONNECT, SocksWire.address(name, 80));
+        try (SocksWire wire = SocksWire.connect(patient.socksAddress())) {
+            wire.greetNoAuth();
+            SocksWire.Reply reply = wire.request(SocksWire.CONNECT, SocksWire.address(name, 80));
             assertEquals(0x04, reply.code(), "a name that does not resolve is reply 0x04");
-            assertEquals(0, SocksWire.readUntilClosed(socket, CLOSE_WITHIN_MILLIS).bytes().length);
+            assertEquals(0, wire.readUntilClosed(CLOSE_WITHIN_MILLIS).bytes().length);
         }
     }
 
     @Test
     void domainNameOf255ArbitraryBytesGetsHostUnreachable() throws IOException {
         byte[] name = RandomPayload.bytes(255, SEED);
-        try (Socket socket = SocksWire.connect(patient.socksAddress())) {
-            SocksWire.Reply reply = SocksWire.request(socket, SocksWire.CONNECT, SocksWire.domainAddress(name, 80));
+        try (SocksWire wire = SocksWire.connect(patient.socksAddress())) {
+            wire.greetNoAuth();
+            SocksWire.Reply reply = wire.request(SocksWire.CONNECT, SocksWire.domainAddress(name, 80));
             assertEquals(0x04, reply.code(), "seed " + SEED);
-            assertEquals(0, SocksWire.readUntilClosed(socket, CLOSE_WITHIN_MILLIS).bytes().length);
+            assertEquals(0, wire.readUntilClosed(CLOSE_WITHIN_MILLIS).bytes().length);
         }
     }
 
     @Test
     void wrongPasswordSubnegotiationVersionIsClosedWithoutAReply() throws IOException {
-        try (Socket socket = SocksWire.connect(withPassword.socksAddress())) {
-            SocksWire.write(socket, 0x05, 0x01, 0x02);
-            assertArrayEquals(new byte[] {0x05, 0x02}, SocksWire.readExactly(socket, 2));
-            SocksWire.write(socket, 0x05, 0x05, 'a', 'l', 'i', 'c', 'e', 0x06, 's', '3', 'c', 'r', 'e', 't');
-            assertEquals(0, SocksWire.readUntilClosed(socket, CLOSE_WITHIN_MILLIS).bytes().length);
+        try (SocksWire wire = SocksWire.connect(withPassword.socksAddress())) {
+            assertEquals(USER_PASS, wire.greet(USER_PASS));
+            wire.send(0x05, 0x05, 'a', 'l', 'i', 'c', 'e', 0x06, 's', '3', 'c', 'r', 'e', 't');
+            assertEquals(0, wire.readUntilClosed(CLOSE_WITHIN_MILLIS).bytes().length);
         }
     }
 
@@ -184,23 +187,21 @@ class BadInputTest {
     void longestUserNameAndPasswordAreRejectedLikeAnyWrongOnes() throws IOException {
         byte[] credentials = concat(new byte[] {0x01, (byte) 255}, RandomPayload.bytes(255, SEED),
                 new byte[] {(byte) 255}, RandomPayload.bytes(255, SEED + 1));
-        try (Socket socket = SocksWire.connect(withPassword.socksAddress())) {
-            SocksWire.write(socket, 0x05, 0x01, 0x02);
-            assertArrayEquals(new byte[] {0x05, 0x02}, SocksWire.readExactly(socket, 2));
-            socket.getOutputStream().write(credentials);
-            SocksWire.Ending ending = SocksWire.readUntilClosed(socket, CLOSE_WITHIN_MILLIS);
+        try (SocksWire wire = SocksWire.connect(withPassword.socksAddress())) {
+            assertEquals(USER_PASS, wire.greet(USER_PASS));
+            wire.send(credentials);
+            SocksWire.Ending ending = wire.readUntilClosed(CLOSE_WITHIN_MILLIS);
             assertArrayEquals(new byte[] {0x01, 0x01}, ending.bytes(), "RFC 1929 failure, then close");
         }
     }
 
     @Test
     void credentialsCutShortThenHalfCloseEndTheConnectionWithoutAReply() throws IOException {
-        try (Socket socket = SocksWire.connect(withPassword.socksAddress())) {
-            SocksWire.write(socket, 0x05, 0x01, 0x02);
-            assertArrayEquals(new byte[] {0x05, 0x02}, SocksWire.readExactly(socket, 2));
-            SocksWire.write(socket, 0x01, 0x05, 'a', 'l', 'i', 'c', 'e', 0x06, 's', '3');
-            socket.shutdownOutput();
-            assertEquals(0, SocksWire.readUntilClosed(socket, CLOSE_WITHIN_MILLIS).bytes().length);
+        try (SocksWire wire = SocksWire.connect(withPassword.socksAddress())) {
+            assertEquals(USER_PASS, wire.greet(USER_PASS));
+            wire.send(0x01, 0x05, 'a', 'l', 'i', 'c', 'e', 0x06, 's', '3');
+            wire.socket().shutdownOutput();
+            assertEquals(0, wire.readUntilClosed(CLOSE_WITHIN_MILLIS).bytes().length);
         }
     }
 
@@ -208,9 +209,9 @@ class BadInputTest {
     void handshakeSentOneByteAtATimeWithinTheDeadlineIsServed() throws Exception {
         byte[] handshake = concat(new byte[] {0x05, 0x01, 0x00},
                 SocksWire.requestBytes(SocksWire.CONNECT, SocksWire.address("dest.test", echo.port())));
-        try (Socket socket = SocksWire.connect(strict.socksAddress())) {
+        try (SocksWire wire = SocksWire.connect(strict.socksAddress())) {
             long start = System.nanoTime();
-            OutputStream out = socket.getOutputStream();
+            OutputStream out = wire.socket().getOutputStream();
             for (byte b : handshake) {
                 out.write(b);
                 out.flush();
@@ -219,12 +220,12 @@ class BadInputTest {
             long trickled = millisSince(start);
             assertTrue(trickled < DEADLINE_MILLIS, "the trickle took " + trickled + " ms, past the deadline: "
                     + "this machine is too slow for the test's premise");
-            assertArrayEquals(new byte[] {0x05, 0x00}, SocksWire.readExactly(socket, 2));
-            assertEquals(0x00, SocksWire.readReply(socket).code());
+            assertArrayEquals(new byte[] {0x05, 0x00}, wire.read(2));
+            assertEquals(0x00, wire.readReply().code());
             Thread.sleep(DEADLINE_MILLIS); // past the handshake deadline: the relay must not be cut by it
             byte[] payload = RandomPayload.bytes(256 * 1024, SEED + 1);
-            byte[] back = Streams.sendAndReceive(socket, payload);
-            assertEquals(RandomPayload.sha256(payload), RandomPayload.sha256(back), "seed " + (SEED + 1));
+            byte[] back = Streams.sendAndReceive(wire.socket(), payload);
+            assertEquals(StreamDigest.of(payload), StreamDigest.of(back), "seed " + (SEED + 1));
         }
     }
 
@@ -233,12 +234,12 @@ class BadInputTest {
         byte[] handshake = concat(new byte[] {0x05, 0x01, 0x00},
                 SocksWire.requestBytes(SocksWire.CONNECT, SocksWire.address("x".repeat(200) + ".test", echo.port())));
         long start = System.nanoTime();
-        Socket socket = SocksWire.connect(strict.socksAddress());
+        SocksWire wire = SocksWire.connect(strict.socksAddress());
         AtomicInteger sent = new AtomicInteger();
         // One byte every 50 ms: the whole handshake would take about 10 s.
         Thread trickler = Thread.ofVirtual().name("test-trickler").start(() -> {
             try {
-                OutputStream out = socket.getOutputStream();
+                OutputStream out = wire.socket().getOutputStream();
                 for (byte b : handshake) {
                     out.write(b);
                     out.flush();
@@ -250,13 +251,13 @@ class BadInputTest {
             }
         });
         try {
-            SocksWire.Ending ending = SocksWire.readUntilClosed(socket, CLOSE_WITHIN_MILLIS);
+            SocksWire.Ending ending = wire.readUntilClosed(CLOSE_WITHIN_MILLIS);
             long elapsed = millisSince(start);
             assertArrayEquals(new byte[] {0x05, 0x00}, ending.bytes(), "only the method selection was sent");
             assertTrue(elapsed >= DEADLINE_MILLIS, "closed after " + elapsed + " ms, before the deadline");
             assertTrue(sent.get() < handshake.length, "the client was still sending when the server closed");
         } finally {
-            socket.close();
+            wire.close();
             trickler.join(SocksWire.TIMEOUT_MILLIS);
             assertFalse(trickler.isAlive(), "the trickling writer did not stop");
         }
@@ -265,19 +266,19 @@ class BadInputTest {
     @Test
     void fiveHundredIdleHalfOpenConnectionsAreClosedAtTheHandshakeDeadline() throws Exception {
         int count = 500;
-        List<Socket> idle = new ArrayList<>(count);
+        List<SocksWire> idle = new ArrayList<>(count);
         List<CompletableFuture<Long>> heldFor = new ArrayList<>(count);
         try {
             for (int i = 0; i < count; i++) {
                 long start = System.nanoTime();
-                Socket socket = SocksWire.connect(strict.socksAddress());
-                idle.add(socket);
+                SocksWire wire = SocksWire.connect(strict.socksAddress());
+                idle.add(wire);
                 switch (i % 3) {
                     case 0 -> { } // nothing at all
-                    case 1 -> SocksWire.write(socket, 0x05); // the version byte only
-                    default -> SocksWire.write(socket, 0x05, 0x02, 0x00); // two methods announced, one sent
+                    case 1 -> wire.send(0x05); // the version byte only
+                    default -> wire.send(0x05, 0x02, 0x00); // two methods announced, one sent
                 }
-                heldFor.add(closedAfter(socket, start));
+                heldFor.add(closedAfter(wire, start));
             }
             assertJdkClientServed(strict, "beside 500 idle connections");
             for (int i = 0; i < count; i++) {
@@ -285,18 +286,18 @@ class BadInputTest {
                 assertTrue(millis >= DEADLINE_MILLIS, "connection " + i + " closed after " + millis + " ms, before the deadline");
             }
         } finally {
-            for (Socket socket : idle) {
-                socket.close();
+            for (SocksWire wire : idle) {
+                wire.close();
             }
         }
     }
 
-    /** Waits on a virtual thread for the server to close {@code socket} without a byte; completes with the time since {@code start}. */
-    private static CompletableFuture<Long> closedAfter(Socket socket, long start) {
+    /** Waits on a virtual thread for the server to close {@code wire} without a byte; completes with the time since {@code start}. */
+    private static CompletableFuture<Long> closedAfter(SocksWire wire, long start) {
         CompletableFuture<Long> closed = new CompletableFuture<>();
         Thread.ofVirtual().name("test-idle-reader").start(() -> {
             try {
-                assertEquals(0, SocksWire.readUntilClosed(socket, DEADLINE_MILLIS + CLOSE_WITHIN_MILLIS).bytes().length);
+                assertEquals(0, wire.readUntilClosed(DEADLINE_MILLIS + CLOSE_WITHIN_MILLIS).bytes().length);
                 closed.complete(millisSince(start));
             } catch (IOException | AssertionError e) {
                 closed.completeExceptionally(e);
@@ -312,23 +313,19 @@ class BadInputTest {
             socket.setSoTimeout(SocksWire.TIMEOUT_MILLIS);
             socket.connect(InetSocketAddress.createUnresolved("dest.test", echo.port()), SocksWire.TIMEOUT_MILLIS);
             byte[] back = Streams.sendAndReceive(socket, payload);
-            assertEquals(RandomPayload.sha256(payload), RandomPayload.sha256(back), "echo through the node " + when);
+            assertEquals(StreamDigest.of(payload), StreamDigest.of(back), "echo through the node " + when);
         }
     }
 
     /** The JDK's client cannot be given a password without a JVM-wide Authenticator: speak RFC 1929 directly. */
     private static void assertServedWithPassword(String when) throws IOException {
         byte[] payload = RandomPayload.bytes(64 * 1024, SEED);
-        try (Socket socket = SocksWire.connect(withPassword.socksAddress())) {
-            SocksWire.write(socket, 0x05, 0x01, 0x02);
-            assertArrayEquals(new byte[] {0x05, 0x02}, SocksWire.readExactly(socket, 2));
-            SocksWire.write(socket, 0x01, 0x05, 'a', 'l', 'i', 'c', 'e', 0x06, 's', '3', 'c', 'r', 'e', 't');
-            assertArrayEquals(new byte[] {0x01, 0x00}, SocksWire.readExactly(socket, 2), "alice's password " + when);
-            socket.getOutputStream().write(
-                    SocksWire.requestBytes(SocksWire.CONNECT, SocksWire.address("dest.test", echo.port())));
-            assertEquals(0x00, SocksWire.readReply(socket).code());
-            byte[] back = Streams.sendAndReceive(socket, payload);
-            assertEquals(RandomPayload.sha256(payload), RandomPayload.sha256(back), "echo with a password " + when);
+        try (SocksWire wire = SocksWire.connect(withPassword.socksAddress())) {
+            assertEquals(USER_PASS, wire.greet(USER_PASS));
+            assertEquals(0x00, wire.authenticate("alice", "s3cret"), "alice's password " + when);
+            assertEquals(0x00, wire.request(SocksWire.CONNECT, SocksWire.address("dest.test", echo.port())).code());
+            byte[] back = Streams.sendAndReceive(wire.socket(), payload);
+            assertEquals(StreamDigest.of(payload), StreamDigest.of(back), "echo with a password " + when);
         }
     }
 

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mpp.runtime.testkit.Await;
 import dev.mpp.runtime.testkit.KernelSockets;
 import dev.mpp.runtime.testkit.NoLeaks;
 import dev.mpp.runtime.testkit.RandomPayload;
 import dev.mpp.runtime.testkit.RunningNode;
 import dev.mpp.runtime.testkit.SocksWire;
+import dev.mpp.runtime.testkit.StreamDigest;
 import dev.mpp.runtime.testkit.Streams;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -42,10 +44,10 @@ class BindTest {
     static void start() throws IOException {
         node = RunningNode.start("{\"socks\": {\"listen\": \"127.0.0.2:0\"}}");
         // One whole BIND before any baseline, so what starts lazily is part of it.
-        try (Socket control = SocksWire.connect(node.socksAddress())) {
+        try (SocksWire control = SocksWire.connect(node.socksAddress())) {
             SocksWire.Reply first = bind(control, LOOPBACK);
-            try (Socket incoming = SocksWire.connect(first.address(), LOOPBACK)) {
-                assertEquals(incoming.getLocalSocketAddress(), SocksWire.readReply(control).address());
+            try (SocksWire incoming = SocksWire.connect(first.address(), LOOPBACK)) {
+                assertEquals(incoming.socket().getLocalSocketAddress(), control.readReply().address());
             }
         }
     }
@@ -61,7 +63,7 @@ class BindTest {
     void repliesWithTheListeningAddressThenTheConnectingPeerThenRelaysBothWaysWithHalfClose() throws IOException {
         byte[] toPeer = RandomPayload.bytes(1024 * 1024, SEED);
         byte[] toClient = RandomPayload.bytes(1024 * 1024 + 7, SEED + 1);
-        try (Socket control = SocksWire.connect(node.socksAddress())) {
+        try (SocksWire control = SocksWire.connect(node.socksAddress())) {
             SocksWire.Reply first = bind(control, LOOPBACK);
             assertEquals(0x00, first.code());
             assertEquals(0x01, first.atyp());
@@ -70,23 +72,24 @@ class BindTest {
             assertNotEquals(0, first.port());
             assertTrue(KernelSockets.tcpListening(first.address()), "nothing listens on the announced " + first.address());
 
-            try (Socket incoming = SocksWire.connect(first.address(), LOOPBACK)) {
-                SocksWire.Reply second = SocksWire.readReply(control);
+            try (SocksWire incoming = SocksWire.connect(first.address(), LOOPBACK)) {
+                SocksWire.Reply second = control.readReply();
                 assertEquals(0x00, second.code());
-                assertEquals(incoming.getLocalSocketAddress(), second.address(), "the second reply names the peer");
-                assertTrue(awaitNotListening(first.address()), "the BIND listener outlived its one connection");
+                assertEquals(incoming.socket().getLocalSocketAddress(), second.address(), "the second reply names the peer");
+                assertTrue(Await.until(() -> !KernelSockets.tcpListening(first.address()), SocksWire.TIMEOUT_MILLIS),
+                        "the BIND listener outlived its one connection");
 
                 // Client to peer, then the client half-closes: the peer sees the end of the stream...
-                CompletableFuture<Void> sent = Streams.sendAndHalfClose(control, toPeer);
-                byte[] atPeer = incoming.getInputStream().readAllBytes();
+                CompletableFuture<Void> sent = Streams.sendAndHalfClose(control.socket(), toPeer);
+                byte[] atPeer = incoming.socket().getInputStream().readAllBytes();
                 Streams.await(sent);
-                assertEquals(RandomPayload.sha256(toPeer), RandomPayload.sha256(atPeer), "seed " + SEED);
+                assertEquals(StreamDigest.of(toPeer), StreamDigest.of(atPeer), "seed " + SEED);
 
                 // ...and can still answer: the other direction flows until the peer half-closes too.
-                sent = Streams.sendAndHalfClose(incoming, toClient);
-                byte[] atClient = control.getInputStream().readAllBytes();
+                sent = Streams.sendAndHalfClose(incoming.socket(), toClient);
+                byte[] atClient = control.socket().getInputStream().readAllBytes();
                 Streams.await(sent);
-                assertEquals(RandomPayload.sha256(toClient), RandomPayload.sha256(atClient), "seed " + (SEED + 1));
+                assertEquals(StreamDigest.of(toClient), StreamDigest.of(atClient), "seed " + (SEED + 1));
             }
         }
     }
@@ -94,11 +97,12 @@ class BindTest {
     @Test
     void listenerClosesWhenTheControlConnectionClosesBeforeAnyoneConnects() throws IOException {
         InetSocketAddress announced;
-        try (Socket control = SocksWire.connect(node.socksAddress())) {
+        try (SocksWire control = SocksWire.connect(node.socksAddress())) {
             announced = bind(control, LOOPBACK).address();
             assertTrue(KernelSockets.tcpListening(announced), "nothing listens on the announced " + announced);
         }
-        awaitNoConnections();
+        assertTrue(Await.until(() -> node.openConnections() == 0, SocksWire.TIMEOUT_MILLIS),
+                "the server still serves the closed control connection");
         try (Socket late = new Socket()) {
             assertThrows(ConnectException.class, () -> late.connect(announced, SocksWire.TIMEOUT_MILLIS),
                     "the BIND listener outlived its control connection");
@@ -107,15 +111,14 @@ class BindTest {
 
     @Test
     void connectionFromAnUnexpectedAddressIsRefusedWithNotAllowed() throws IOException {
-        try (Socket control = SocksWire.connect(node.socksAddress())) {
+        try (SocksWire control = SocksWire.connect(node.socksAddress())) {
             SocksWire.Reply first = bind(control, LOOPBACK);
-            try (Socket stranger = SocksWire.connect(first.address(), SECOND_LOOPBACK)) {
-                SocksWire.Reply second = SocksWire.readReply(control);
+            try (SocksWire stranger = SocksWire.connect(first.address(), SECOND_LOOPBACK)) {
+                SocksWire.Reply second = control.readReply();
                 assertEquals(0x02, second.code(), "a connection from 127.0.0.2 when 127.0.0.1 was expected");
-                assertEquals(stranger.getLocalSocketAddress(), second.address());
-                assertEquals(0, SocksWire.readUntilClosed(stranger, SocksWire.TIMEOUT_MILLIS).bytes().length,
-                        "the stranger got bytes");
-                assertEquals(0, SocksWire.readUntilClosed(control, SocksWire.TIMEOUT_MILLIS).bytes().length);
+                assertEquals(stranger.socket().getLocalSocketAddress(), second.address());
+                assertEquals(0, stranger.readUntilClosed(SocksWire.TIMEOUT_MILLIS).bytes().length, "the stranger got bytes");
+                assertEquals(0, control.readUntilClosed(SocksWire.TIMEOUT_MILLIS).bytes().length);
             }
         }
     }
@@ -124,13 +127,13 @@ class BindTest {
     void bindWaitEndsWithTtlExpiredAfterTheBindTimeout() throws IOException {
         try (RunningNode impatient = RunningNode.start(
                 "{\"socks\": {\"listen\": \"127.0.0.2:0\", \"options\": {\"bindTimeoutSeconds\": 1}}}");
-             Socket control = SocksWire.connect(impatient.socksAddress())) {
+             SocksWire control = SocksWire.connect(impatient.socksAddress())) {
             long start = System.nanoTime(); // before the request, so before the server starts its clock
             InetSocketAddress announced = bind(control, LOOPBACK).address();
-            assertEquals(0x06, SocksWire.readReply(control).code());
+            assertEquals(0x06, control.readReply().code());
             long waited = (System.nanoTime() - start) / 1_000_000;
             assertTrue(waited >= 1_000, "the wait ended after " + waited + " ms, before the bind timeout");
-            assertEquals(0, SocksWire.readUntilClosed(control, SocksWire.TIMEOUT_MILLIS).bytes().length);
+            assertEquals(0, control.readUntilClosed(SocksWire.TIMEOUT_MILLIS).bytes().length);
             try (Socket late = new Socket()) {
                 assertThrows(ConnectException.class, () -> late.connect(announced, SocksWire.TIMEOUT_MILLIS),
                         "the BIND listener outlived the wait");
@@ -145,46 +148,19 @@ class BindTest {
     @Test
     void connectionArrivingAsTheClientGivesUpIsClosedNotLeaked() throws IOException {
         for (int round = 0; round < 20; round++) {
-            Socket incoming;
-            try (Socket control = SocksWire.connect(node.socksAddress())) {
+            SocksWire incoming;
+            try (SocksWire control = SocksWire.connect(node.socksAddress())) {
                 SocksWire.Reply first = bind(control, LOOPBACK);
                 incoming = SocksWire.connect(first.address(), LOOPBACK);
             }
             try (incoming) {
-                SocksWire.readUntilClosed(incoming, SocksWire.TIMEOUT_MILLIS);
+                incoming.readUntilClosed(SocksWire.TIMEOUT_MILLIS);
             }
         }
     }
 
-    private static SocksWire.Reply bind(Socket control, InetAddress expectedPeer) throws IOException {
-        return SocksWire.request(control, SocksWire.BIND, SocksWire.address(new InetSocketAddress(expectedPeer, 0)));
-    }
-
-    private static void awaitNoConnections() {
-        long deadline = System.nanoTime() + SocksWire.TIMEOUT_MILLIS * 1_000_000L;
-        while (node.openConnections() != 0) {
-            assertTrue(System.nanoTime() < deadline, "the server still serves the closed control connection");
-            sleep(10);
-        }
-    }
-
-    private static boolean awaitNotListening(InetSocketAddress address) {
-        long deadline = System.nanoTime() + SocksWire.TIMEOUT_MILLIS * 1_000_000L;
-        while (KernelSockets.tcpListening(address)) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            sleep(10);
-        }
-        return true;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+    private static SocksWire.Reply bind(SocksWire control, InetAddress expectedPeer) throws IOException {
+        control.greetNoAuth();
+        return control.request(SocksWire.BIND, SocksWire.address(new InetSocketAddress(expectedPeer, 0)));
     }
 }

@@ -4,15 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mpp.runtime.testkit.EchoServer;
+import dev.mpp.runtime.testkit.Await;
 import dev.mpp.runtime.testkit.NoLeaks;
 import dev.mpp.runtime.testkit.RandomPayload;
 import dev.mpp.runtime.testkit.RunningNode;
 import dev.mpp.runtime.testkit.SocksWire;
+import dev.mpp.runtime.testkit.TcpFixture;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -33,15 +32,15 @@ class LimitsTest {
     private static final InetAddress SECOND_LOOPBACK = InetAddress.ofLiteral("127.0.0.2");
     private static final int IDLE_MILLIS = 500;
 
-    private static EchoServer echo;
+    private static TcpFixture echo;
 
     @RegisterExtension
     final NoLeaks noLeaks = new NoLeaks(() -> new RunningNode[0]); // each test closes its own node
 
     @BeforeAll
     static void start() throws IOException {
-        echo = new EchoServer();
-        try (RunningNode node = RunningNode.socks(""); Socket warmUp = relayed(node, null)) {
+        echo = TcpFixture.echo();
+        try (RunningNode node = RunningNode.socks(""); SocksWire warmUp = relayed(node, null)) {
             assertEchoes(warmUp, 1);
         }
     }
@@ -53,7 +52,7 @@ class LimitsTest {
 
     @Test
     void maxConnectionsClosesTheExcessAtAcceptAndTheEarlierConnectionsKeepWorking() throws IOException {
-        List<Socket> served = new ArrayList<>();
+        List<SocksWire> served = new ArrayList<>();
         try (RunningNode node = RunningNode.socks("\"maxConnections\": 3")) {
             for (int i = 0; i < 3; i++) {
                 served.add(relayed(node, null));
@@ -65,7 +64,8 @@ class LimitsTest {
             }
             // A connection that ends gives its place back.
             served.removeFirst().close();
-            awaitOpenConnections(node, 2);
+            Await.until(() -> node.openConnections() == 2, SocksWire.TIMEOUT_MILLIS);
+            assertEquals(2, node.openConnections(), "connections open");
             served.add(relayed(node, null));
             assertEchoes(served.getLast(), 20);
             assertRefusedAtAccept(node, null);
@@ -76,7 +76,7 @@ class LimitsTest {
 
     @Test
     void maxConnectionsPerClientClosesTheExcessFromThatAddressOnly() throws IOException {
-        List<Socket> served = new ArrayList<>();
+        List<SocksWire> served = new ArrayList<>();
         try (RunningNode node = RunningNode.socks("\"maxConnectionsPerClient\": 2")) {
             served.add(relayed(node, null));
             served.add(relayed(node, null));
@@ -94,10 +94,10 @@ class LimitsTest {
     @Test
     void idleTimeoutClosesARelayedConnectionIdleBothWays() throws IOException {
         try (RunningNode node = RunningNode.socks("\"idleTimeout\": \"" + IDLE_MILLIS + "ms\"");
-             Socket socket = relayed(node, null)) {
+             SocksWire wire = relayed(node, null)) {
             long lastSent = System.nanoTime();
-            assertEchoes(socket, 1);
-            SocksWire.Ending ending = SocksWire.readUntilClosed(socket, SocksWire.TIMEOUT_MILLIS);
+            assertEchoes(wire, 1);
+            SocksWire.Ending ending = wire.readUntilClosed(SocksWire.TIMEOUT_MILLIS);
             long idle = (System.nanoTime() - lastSent) / 1_000_000;
             assertEquals(0, ending.bytes().length);
             assertTrue(idle >= IDLE_MILLIS, "closed after " + idle + " ms idle, before the idle timeout");
@@ -107,65 +107,50 @@ class LimitsTest {
     @Test
     void trafficKeepsARelayedConnectionOpenPastTheIdleTimeout() throws Exception {
         try (RunningNode node = RunningNode.socks("\"idleTimeout\": \"" + IDLE_MILLIS + "ms\"");
-             Socket socket = relayed(node, null)) {
-            OutputStream out = socket.getOutputStream();
+             SocksWire wire = relayed(node, null)) {
             long start = System.nanoTime();
             // A byte each way every 100 ms for three idle timeouts: never idle, so never closed.
             for (int i = 0; (System.nanoTime() - start) / 1_000_000 < 3L * IDLE_MILLIS; i++) {
-                out.write(i);
-                out.flush();
-                assertEquals(i & 0xFF, SocksWire.readExactly(socket, 1)[0] & 0xFF, "byte " + i + " echoed");
+                wire.send(i);
+                assertEquals(i & 0xFF, wire.read(1)[0] & 0xFF, "byte " + i + " echoed");
                 Thread.sleep(IDLE_MILLIS / 5);
             }
-            assertEquals(0, SocksWire.readUntilClosed(socket, SocksWire.TIMEOUT_MILLIS).bytes().length,
-                    "once idle, it is closed");
+            assertEquals(0, wire.readUntilClosed(SocksWire.TIMEOUT_MILLIS).bytes().length, "once idle, it is closed");
         }
     }
 
     /** A connection through {@code node} to the echo server, from {@code source} (null: the default). */
-    private static Socket relayed(RunningNode node, InetAddress source) throws IOException {
-        Socket socket = SocksWire.connect(node.socksAddress(), source);
+    private static SocksWire relayed(RunningNode node, InetAddress source) throws IOException {
+        SocksWire wire = SocksWire.connect(node.socksAddress(), source);
         try {
-            SocksWire.Reply reply = SocksWire.request(socket, SocksWire.CONNECT, SocksWire.address("dest.test", echo.port()));
+            wire.greetNoAuth();
+            SocksWire.Reply reply = wire.request(SocksWire.CONNECT, SocksWire.address("dest.test", echo.port()));
             assertEquals(0x00, reply.code(), "CONNECT reply");
-            return socket;
+            return wire;
         } catch (IOException | RuntimeException | AssertionError e) {
-            socket.close();
+            wire.close();
             throw e;
         }
     }
 
     /** A connection past a limit: closed without a single byte, even the method selection. */
     private static void assertRefusedAtAccept(RunningNode node, InetAddress source) throws IOException {
-        try (Socket excess = SocksWire.connect(node.socksAddress(), source)) {
-            SocksWire.write(excess, 0x05, 0x01, 0x00);
-            assertEquals(0, SocksWire.readUntilClosed(excess, SocksWire.TIMEOUT_MILLIS).bytes().length,
+        try (SocksWire excess = SocksWire.connect(node.socksAddress(), source)) {
+            excess.send(0x05, 0x01, 0x00);
+            assertEquals(0, excess.readUntilClosed(SocksWire.TIMEOUT_MILLIS).bytes().length,
                     "a connection past the limit got an answer");
         }
     }
 
-    private static void assertEchoes(Socket socket, int seed) throws IOException {
+    private static void assertEchoes(SocksWire wire, int seed) throws IOException {
         byte[] payload = RandomPayload.bytes(4096, SEED + seed);
-        socket.getOutputStream().write(payload);
-        assertArrayEquals(payload, SocksWire.readExactly(socket, payload.length), "seed " + (SEED + seed));
+        wire.send(payload);
+        assertArrayEquals(payload, wire.read(payload.length), "seed " + (SEED + seed));
     }
 
-    private static void awaitOpenConnections(RunningNode node, int expected) {
-        long deadline = System.nanoTime() + SocksWire.TIMEOUT_MILLIS * 1_000_000L;
-        while (node.openConnections() != expected) {
-            assertTrue(System.nanoTime() < deadline, node.openConnections() + " connections open, expected " + expected);
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-    }
-
-    private static void closeAll(List<Socket> sockets) throws IOException {
-        for (Socket socket : sockets) {
-            socket.close();
+    private static void closeAll(List<SocksWire> wires) throws IOException {
+        for (SocksWire wire : wires) {
+            wire.close();
         }
     }
 }

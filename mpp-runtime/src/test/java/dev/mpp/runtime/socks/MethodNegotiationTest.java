@@ -2,10 +2,9 @@ package dev.mpp.runtime.socks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mpp.runtime.testkit.RunningNode;
-import dev.mpp.runtime.testkit.Socks5Probe;
+import dev.mpp.runtime.testkit.SocksWire;
 import dev.mpp.runtime.testkit.TcpFixture;
 import java.io.IOException;
 import java.util.Arrays;
@@ -31,7 +30,7 @@ class MethodNegotiationTest {
     @BeforeAll
     static void start() throws IOException {
         open = RunningNode.socks("");
-        withPassword = RunningNode.socks("\"auth\": {\"method\": \"username-password\", \"users\": {\"alice\": \"s3cret\"}}");
+        withPassword = RunningNode.socksWithPassword("");
         echo = TcpFixture.echo();
     }
 
@@ -43,38 +42,39 @@ class MethodNegotiationTest {
     }
 
     @Test
-    void passwordServerAnswersFFToAClientOfferingOnlyNoAuthentication() {
+    void passwordServerAnswersFFToAClientOfferingOnlyNoAuthentication() throws IOException {
         assertRefused(withPassword, NO_AUTH);
     }
 
     @Test
-    void openServerAnswersFFToAClientOfferingOnlyUsernamePassword() {
+    void openServerAnswersFFToAClientOfferingOnlyUsernamePassword() throws IOException {
         assertRefused(open, USER_PASS);
     }
 
     @Test
-    void clientOfferingOnlyMethodsNobodyHasGetsFF() {
+    void clientOfferingOnlyMethodsNobodyHasGetsFF() throws IOException {
         assertRefused(open, GSSAPI, 0x03, 0x7F, 0x80, 0xFE);
         assertRefused(withPassword, GSSAPI, 0x03, 0x7F, 0x80, 0xFE);
     }
 
     @Test
-    void serverSelectsItsMethodWhereverTheClientListsIt() {
-        try (Socks5Probe probe = Socks5Probe.connect(open.socksAddress())) {
+    void serverSelectsItsMethodWhereverTheClientListsIt() throws IOException {
+        byte[] echoAddress = SocksWire.address("127.0.0.1", echo.port());
+        try (SocksWire probe = SocksWire.connect(open.socksAddress())) {
             assertEquals(NO_AUTH, probe.greet(GSSAPI, USER_PASS, 0x80, NO_AUTH));
-            assertEquals(0x00, probe.connect("127.0.0.1", echo.port()).code());
+            assertEquals(0x00, probe.request(SocksWire.CONNECT, echoAddress).code());
         }
-        try (Socks5Probe probe = Socks5Probe.connect(withPassword.socksAddress())) {
+        try (SocksWire probe = SocksWire.connect(withPassword.socksAddress())) {
             assertEquals(USER_PASS, probe.greet(NO_AUTH, GSSAPI, USER_PASS, 0xFE));
             assertEquals(0x00, probe.authenticate("alice", "s3cret"));
-            assertEquals(0x00, probe.connect("127.0.0.1", echo.port()).code());
+            assertEquals(0x00, probe.request(SocksWire.CONNECT, echoAddress).code());
             probe.send("hello".getBytes());
             assertEquals("hello", new String(probe.read(5)));
         }
     }
 
     @Test
-    void serverNeverSelectsAMethodTheClientDidNotOffer() {
+    void serverNeverSelectsAMethodTheClientDidNotOffer() throws IOException {
         int[] candidates = {NO_AUTH, GSSAPI, USER_PASS, 0x03};
         for (int subset = 0; subset < 1 << candidates.length; subset++) {
             int bits = subset;
@@ -86,34 +86,37 @@ class MethodNegotiationTest {
     }
 
     @Test
-    void wrongPasswordGetsAFailureStatusAndTheConnectionCloses() {
+    void wrongPasswordGetsAFailureStatusAndTheConnectionCloses() throws IOException {
         for (String[] credentials : new String[][] {{"alice", "wrong"}, {"mallory", "s3cret"}, {"", ""}}) {
-            try (Socks5Probe probe = Socks5Probe.connect(withPassword.socksAddress())) {
+            try (SocksWire probe = SocksWire.connect(withPassword.socksAddress())) {
                 assertEquals(USER_PASS, probe.greet(USER_PASS));
                 assertNotEquals(0x00, probe.authenticate(credentials[0], credentials[1]),
                         () -> "accepted " + Arrays.toString(credentials));
-                assertTrue(probe.closedByServer(), "RFC 1929: after a failure status the server must close");
+                assertEquals(0, probe.readUntilClosed(SocksWire.TIMEOUT_MILLIS).bytes().length,
+                        "RFC 1929: after a failure status the server must close");
             }
         }
     }
 
     /** Offers {@code offered}; the server's method if it is among them, otherwise 0xFF and a close. */
-    private static void assertSelection(RunningNode node, int serverMethod, int[] offered) {
+    private static void assertSelection(RunningNode node, int serverMethod, int[] offered) throws IOException {
         boolean offers = IntStream.of(offered).anyMatch(m -> m == serverMethod);
-        try (Socks5Probe probe = Socks5Probe.connect(node.socksAddress())) {
+        try (SocksWire probe = SocksWire.connect(node.socksAddress())) {
             int selected = probe.greet(offered);
             assertEquals(offers ? serverMethod : NO_ACCEPTABLE, selected,
                     () -> "offered " + Arrays.toString(offered) + ", server has 0x0" + serverMethod);
             if (!offers) {
-                assertTrue(probe.closedByServer(), "after 0xFF the server must close the connection");
+                assertEquals(0, probe.readUntilClosed(SocksWire.TIMEOUT_MILLIS).bytes().length,
+                        "after 0xFF the server must close the connection");
             }
         }
     }
 
-    private static void assertRefused(RunningNode node, int... offered) {
-        try (Socks5Probe probe = Socks5Probe.connect(node.socksAddress())) {
+    private static void assertRefused(RunningNode node, int... offered) throws IOException {
+        try (SocksWire probe = SocksWire.connect(node.socksAddress())) {
             assertEquals(NO_ACCEPTABLE, probe.greet(offered), () -> "offered " + Arrays.toString(offered));
-            assertTrue(probe.closedByServer(), "after 0xFF the server must close the connection");
+            assertEquals(0, probe.readUntilClosed(SocksWire.TIMEOUT_MILLIS).bytes().length,
+                    "after 0xFF the server must close the connection");
         }
     }
 }

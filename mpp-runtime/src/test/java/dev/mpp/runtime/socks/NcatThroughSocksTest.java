@@ -9,7 +9,6 @@ import dev.mpp.runtime.testkit.RandomPayload;
 import dev.mpp.runtime.testkit.RunningNode;
 import dev.mpp.runtime.testkit.StreamDigest;
 import dev.mpp.runtime.testkit.TcpFixture;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.Test;
 class NcatThroughSocksTest {
     private static final long SEED = 0x9ca7_2026L;
     private static final int SIZE = 4 * 1024 * 1024 + 5;
-    private static final String USERS = "\"auth\": {\"method\": \"username-password\", \"users\": {\"alice\": \"s3cret\"}}";
 
     private static byte[] up;
     private static byte[] down;
@@ -36,11 +34,11 @@ class NcatThroughSocksTest {
 
     @BeforeAll
     static void start() {
-        assertTrue(Command.available("ncat"), "ncat is missing: install ncat (see .ci/run)");
+        Command.require("ncat", "ncat");
         up = RandomPayload.bytes(SIZE, SEED);
         down = RandomPayload.bytes(SIZE, SEED + 1);
         open = RunningNode.socks("");
-        withPassword = RunningNode.socks(USERS);
+        withPassword = RunningNode.socksWithPassword("");
     }
 
     @AfterAll
@@ -64,7 +62,7 @@ class NcatThroughSocksTest {
         try (TcpFixture source = TcpFixture.source(down)) {
             Command.Result ncat = ncat(open, new byte[0], "--recv-only", "127.0.0.1", source.port());
             assertEquals(0, ncat.exitCode(), ncat.stderr());
-            assertEquals(StreamDigest.of(down), digest(ncat.stdout()));
+            assertEquals(StreamDigest.of(down), StreamDigest.of(ncat.stdout()));
         }
     }
 
@@ -77,7 +75,7 @@ class NcatThroughSocksTest {
             Command.Result ncat = ncat(open, up, "127.0.0.1", server.port());
             assertEquals(0, ncat.exitCode(), ncat.stderr());
             assertEquals(StreamDigest.of(up), received.get(30, TimeUnit.SECONDS));
-            assertEquals(StreamDigest.of(down), digest(ncat.stdout()));
+            assertEquals(StreamDigest.of(down), StreamDigest.of(ncat.stdout()));
         }
     }
 
@@ -91,7 +89,7 @@ class NcatThroughSocksTest {
             assertEquals(0, ncat.exitCode(), ncat.stderr());
             assertTrue(ncat.stderr().contains("will be resolved by the proxy"), ncat.stderr());
             assertEquals(StreamDigest.of(up), received.get(30, TimeUnit.SECONDS));
-            assertEquals(StreamDigest.of(down), digest(ncat.stdout()));
+            assertEquals(StreamDigest.of(down), StreamDigest.of(ncat.stdout()));
         }
     }
 
@@ -110,10 +108,7 @@ class NcatThroughSocksTest {
 
     @Test
     void refusedDestinationIsReportedToNcat() throws IOException {
-        int port;
-        try (TcpFixture closed = TcpFixture.echo()) {
-            port = closed.port();
-        }
+        int port = TcpFixture.closedPort("127.0.0.1");
         Command.Result ncat = ncat(open, new byte[0], "127.0.0.1", port);
         assertEquals(1, ncat.exitCode(), ncat.stderr());
         // ncat prints the text of the reply code it got; a refused proxy would read "Proxy connection failed".
@@ -128,9 +123,5 @@ class NcatThroughSocksTest {
             argv.add(String.valueOf(arg));
         }
         return Command.run(argv, stdin, 30);
-    }
-
-    private static StreamDigest digest(byte[] bytes) throws IOException {
-        return StreamDigest.of(new ByteArrayInputStream(bytes));
     }
 }

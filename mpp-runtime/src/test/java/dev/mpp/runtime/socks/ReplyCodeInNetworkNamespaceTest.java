@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mpp.runtime.testkit.Command;
 import dev.mpp.runtime.testkit.MppProcess;
 import dev.mpp.runtime.testkit.NetNamespace;
-import dev.mpp.runtime.testkit.Socks5Probe;
+import dev.mpp.runtime.testkit.SocksWire;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -40,7 +41,7 @@ class ReplyCodeInNetworkNamespaceTest {
 
     @BeforeAll
     static void start() {
-        assertTrue(Command.available("ncat"), "ncat is missing: install ncat (see .ci/run)");
+        Command.require("ncat", "ncat");
         namespace = NetNamespace.create();
         namespace.ip("route", "add", "unreachable", "198.51.100.0/24");
         namespace.ip("route", "add", "blackhole", "198.18.0.0/15");
@@ -70,17 +71,17 @@ class ReplyCodeInNetworkNamespaceTest {
     }
 
     @Test
-    void networkUnreachableRepliesThree() {
+    void networkUnreachableRepliesThree() throws IOException {
         assertReply(0x03, "203.0.113.1");
     }
 
     @Test
-    void hostUnreachableRepliesFour() {
+    void hostUnreachableRepliesFour() throws IOException {
         assertReply(0x04, "198.51.100.1");
     }
 
     @Test
-    void connectTimeoutRepliesSix() {
+    void connectTimeoutRepliesSix() throws IOException {
         long start = System.nanoTime();
         assertReply(0x06, "192.0.2.2");
         long waited = (System.nanoTime() - start) / 1_000_000;
@@ -89,26 +90,27 @@ class ReplyCodeInNetworkNamespaceTest {
     }
 
     @Test
-    void failureWithoutACodeOfItsOwnRepliesOne() {
+    void failureWithoutACodeOfItsOwnRepliesOne() throws IOException {
         assertReply(0x01, "198.18.0.1");
     }
 
     @Test
-    void connectionRefusedInsideTheNamespaceRepliesFive() {
+    void connectionRefusedInsideTheNamespaceRepliesFive() throws IOException {
         // The namespace is fresh: nothing listens on port 1. Shows the probe's path works for the others.
         assertReply(0x05, "127.0.0.1", 1);
     }
 
-    private static void assertReply(int code, String host) {
+    private static void assertReply(int code, String host) throws IOException {
         assertReply(code, host, 80);
     }
 
-    private static void assertReply(int code, String host, int port) {
+    private static void assertReply(int code, String host, int port) throws IOException {
         Process ncat = namespace.start(List.of("ncat", "127.0.0.1", String.valueOf(mpp.socksPort())));
-        try (Socks5Probe probe = Socks5Probe.over(ncat, Duration.ofSeconds(5))) {
-            assertEquals(0x00, probe.greet(0x00));
-            ReplyCodeTest.assertFailureReply(code, probe.connect(host, port));
-            assertTrue(probe.closedByServer(), "the connection must close after a failure reply");
+        try (SocksWire probe = SocksWire.over(ncat)) {
+            probe.greetNoAuth();
+            ReplyCodeTest.assertFailureReply(code, probe.request(SocksWire.CONNECT, SocksWire.address(host, port)));
+            assertEquals(0, probe.readUntilClosed(SocksWire.TIMEOUT_MILLIS).bytes().length,
+                    "the connection must close after a failure reply");
         } catch (AssertionError e) {
             e.addSuppressed(new AssertionError("mpp run output:\n" + mpp.output()));
             throw e;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mpp.runtime.testkit.Await;
 import dev.mpp.runtime.testkit.KernelSockets;
 import dev.mpp.runtime.testkit.NoLeaks;
 import dev.mpp.runtime.testkit.RandomPayload;
@@ -19,7 +20,6 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
 import java.util.List;
@@ -56,7 +56,7 @@ class UdpAssociateTest {
     static void start() throws IOException {
         echo = new UdpEchoServer();
         node = RunningNode.start("{\"socks\": {\"listen\": \"127.0.0.2:0\"}}");
-        try (Socket control = SocksWire.connect(node.socksAddress()); DatagramSocket client = clientSocket(LOOPBACK)) {
+        try (SocksWire control = SocksWire.connect(node.socksAddress()); DatagramSocket client = clientSocket(LOOPBACK)) {
             InetSocketAddress relay = associate(control, null);
             assertEchoed(client, relay, SocksWire.address(echo.address()), new byte[] {1});
         }
@@ -72,7 +72,7 @@ class UdpAssociateTest {
 
     @Test
     void datagramsToAnIpv4DestinationComeBackWrappedWithTheirSource() throws IOException {
-        try (Socket control = SocksWire.connect(node.socksAddress()); DatagramSocket client = clientSocket(LOOPBACK)) {
+        try (SocksWire control = SocksWire.connect(node.socksAddress()); DatagramSocket client = clientSocket(LOOPBACK)) {
             InetSocketAddress relay = associate(control, null);
             int seed = 0;
             for (int size : new int[] {0, 1, 512, 8192, 60_000}) {
@@ -86,7 +86,7 @@ class UdpAssociateTest {
 
     @Test
     void datagramsToADomainNameGoToWhatItResolvesTo() throws IOException {
-        try (Socket control = SocksWire.connect(node.socksAddress()); DatagramSocket client = clientSocket(LOOPBACK)) {
+        try (SocksWire control = SocksWire.connect(node.socksAddress()); DatagramSocket client = clientSocket(LOOPBACK)) {
             InetSocketAddress relay = associate(control, null);
             byte[] payload = RandomPayload.bytes(1000, SEED);
             SocksWire.UdpDatagram back = assertEchoed(client, relay, SocksWire.address("dest.test", echo.port()), payload);
@@ -97,7 +97,7 @@ class UdpAssociateTest {
 
     @Test
     void relayIsBoundToTheListenersAddressOnly() throws IOException {
-        try (Socket control = SocksWire.connect(node.socksAddress()); DatagramSocket client = clientSocket(LOOPBACK)) {
+        try (SocksWire control = SocksWire.connect(node.socksAddress()); DatagramSocket client = clientSocket(LOOPBACK)) {
             InetSocketAddress relay = associate(control, null);
             assertEquals(node.socksAddress().getAddress(), relay.getAddress(), "BND.ADDR of the UDP relay");
             assertNotEquals(0, relay.getPort());
@@ -110,7 +110,7 @@ class UdpAssociateTest {
 
     @Test
     void fragmentsAreDroppedAndTheAssociationGoesOn() throws IOException {
-        try (Socket control = SocksWire.connect(node.socksAddress()); DatagramSocket client = clientSocket(LOOPBACK)) {
+        try (SocksWire control = SocksWire.connect(node.socksAddress()); DatagramSocket client = clientSocket(LOOPBACK)) {
             InetSocketAddress relay = associate(control, null);
             int before = echo.received().size();
             byte[] destination = SocksWire.address(echo.address());
@@ -126,7 +126,7 @@ class UdpAssociateTest {
 
     @Test
     void datagramsFromAnyOtherSourceAreDropped() throws IOException {
-        try (Socket control = SocksWire.connect(node.socksAddress());
+        try (SocksWire control = SocksWire.connect(node.socksAddress());
              DatagramSocket client = clientSocket(LOOPBACK);
              DatagramSocket otherPort = clientSocket(LOOPBACK);
              DatagramSocket otherAddress = clientSocket(SECOND_LOOPBACK)) {
@@ -148,7 +148,7 @@ class UdpAssociateTest {
 
     @Test
     void announcedClientPortIsTheOnlySourceAcceptedEvenForTheFirstDatagram() throws IOException {
-        try (Socket control = SocksWire.connect(node.socksAddress());
+        try (SocksWire control = SocksWire.connect(node.socksAddress());
              DatagramSocket client = clientSocket(LOOPBACK);
              DatagramSocket otherPort = clientSocket(LOOPBACK)) {
             InetSocketAddress relay = associate(control, (InetSocketAddress) client.getLocalSocketAddress());
@@ -179,7 +179,7 @@ class UdpAssociateTest {
                 new byte[] {0, 0, 0, 9, 127, 0, 0, 1, 0, 80},    // unknown address type
                 new byte[] {1, 0, 0, 1, 127, 0, 0, 1, 0, 80},    // reserved bytes not zero
                 new byte[] {0, 1, 0, 1, 127, 0, 0, 1, 0, 80});
-        try (Socket control = SocksWire.connect(node.socksAddress()); DatagramSocket client = clientSocket(LOOPBACK)) {
+        try (SocksWire control = SocksWire.connect(node.socksAddress()); DatagramSocket client = clientSocket(LOOPBACK)) {
             InetSocketAddress relay = associate(control, null);
             int before = echo.received().size();
             for (byte[] datagram : malformed) {
@@ -194,7 +194,7 @@ class UdpAssociateTest {
 
     @Test
     void undeliverableDatagramIsDroppedAndTheAssociationGoesOn() throws IOException {
-        try (Socket control = SocksWire.connect(node.socksAddress()); DatagramSocket client = clientSocket(LOOPBACK)) {
+        try (SocksWire control = SocksWire.connect(node.socksAddress()); DatagramSocket client = clientSocket(LOOPBACK)) {
             InetSocketAddress relay = associate(control, null);
             int before = echo.received().size();
             // Port 0 is well-formed on the wire, but no datagram can be sent to it.
@@ -211,15 +211,12 @@ class UdpAssociateTest {
         InetSocketAddress relay;
         int before;
         try (DatagramSocket client = clientSocket(LOOPBACK)) {
-            try (Socket control = SocksWire.connect(node.socksAddress())) {
+            try (SocksWire control = SocksWire.connect(node.socksAddress())) {
                 relay = associate(control, null);
                 before = echo.received().size();
                 assertEchoed(client, relay, SocksWire.address(echo.address()), new byte[] {7});
             }
-            long deadline = System.nanoTime() + SocksWire.TIMEOUT_MILLIS * 1_000_000L;
-            while (node.openConnections() != 0 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            Await.until(() -> node.openConnections() == 0, SocksWire.TIMEOUT_MILLIS);
             assertEquals(0, node.openConnections(), "the association outlived its TCP connection");
             assertFalse(KernelSockets.udpBound(relay.getPort()).contains(SECOND_LOOPBACK), "the relay socket is still bound");
             // Nothing listens on the relay's port any more: the kernel answers with ICMP port unreachable.
@@ -235,9 +232,10 @@ class UdpAssociateTest {
     }
 
     /** Asks for an association; {@code clientUdp} is the announced source, or null to announce 0.0.0.0:0. */
-    private static InetSocketAddress associate(Socket control, InetSocketAddress clientUdp) throws IOException {
+    private static InetSocketAddress associate(SocksWire control, InetSocketAddress clientUdp) throws IOException {
         InetSocketAddress announced = clientUdp != null ? clientUdp : new InetSocketAddress(InetAddress.ofLiteral("0.0.0.0"), 0);
-        SocksWire.Reply reply = SocksWire.request(control, SocksWire.UDP_ASSOCIATE, SocksWire.address(announced));
+        control.greetNoAuth();
+        SocksWire.Reply reply = control.request(SocksWire.UDP_ASSOCIATE, SocksWire.address(announced));
         assertEquals(0x00, reply.code(), "UDP ASSOCIATE reply");
         return reply.address();
     }

@@ -83,12 +83,7 @@ public final class MppProcess implements AutoCloseable {
                 throw new AssertionError("mpp run did not log 'SOCKS5 listening on' within " + START_SECONDS + " s:\n"
                         + output());
             }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
+            Await.sleep(20);
         }
     }
 
@@ -113,15 +108,8 @@ public final class MppProcess implements AutoCloseable {
     }
 
     /** Whether the process prints {@code text} within {@code seconds}. */
-    public boolean printed(String text, long seconds) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!output().contains(text)) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(10);
-        }
-        return true;
+    public boolean printed(String text, long seconds) {
+        return Await.until(() -> output().contains(text), TimeUnit.SECONDS.toMillis(seconds));
     }
 
     public Process process() {

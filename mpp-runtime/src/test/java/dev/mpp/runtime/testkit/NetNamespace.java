@@ -26,9 +26,7 @@ public final class NetNamespace implements AutoCloseable {
 
     /** Creates {@code mpp-t-<pid>-<n>} and brings its loopback up; fails with the reason if that is not permitted. */
     public static NetNamespace create() {
-        if (!Command.available("ip")) {
-            throw new AssertionError("the 'ip' command is missing: install iproute2 (see .ci/run)");
-        }
+        Command.require("ip", "iproute2");
         deleteStale();
         String name = PREFIX + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet();
         Command.Result added = Command.run(List.of("ip", "netns", "add", name), 10);

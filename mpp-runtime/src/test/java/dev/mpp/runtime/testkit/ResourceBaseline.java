@@ -71,7 +71,7 @@ public final class ResourceBaseline {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("not back at the baseline after " + SETTLE_MILLIS + " ms: " + leftovers);
             }
-            sleep(50);
+            Await.sleep(50);
         }
     }
 
@@ -200,7 +200,7 @@ public final class ResourceBaseline {
              Socket accepted = server.accept()) {
             accepted.setSoTimeout(1);
             Thread.ofVirtual().start(() -> {
-                sleep(1);
+                Await.sleep(1);
                 try {
                     accepted.getInputStream().read(); // nothing comes: the thread parks on the poller
                 } catch (IOException expected) {
@@ -211,15 +211,6 @@ public final class ResourceBaseline {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
         }
     }
 

@@ -6,16 +6,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** How many bytes a stream carried up to its end, and their SHA-256, without keeping them. */
+/**
+ * How many bytes a stream or an array holds, and their SHA-256: what tests compare to show that
+ * what arrived is what was sent, without keeping megabytes around or printing them on failure.
+ */
 public record StreamDigest(long bytes, String sha256) {
     /** Reads {@code in} to end of stream. */
     public static StreamDigest of(InputStream in) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError(e);
-        }
+        MessageDigest digest = newSha256();
         byte[] buffer = new byte[64 * 1024];
         long total = 0;
         for (int n; (n = in.read(buffer)) >= 0; ) {
@@ -25,8 +23,16 @@ public record StreamDigest(long bytes, String sha256) {
         return new StreamDigest(total, HexFormat.of().formatHex(digest.digest()));
     }
 
-    /** What {@link #of} gives for exactly {@code payload}. */
-    public static StreamDigest of(byte[] payload) {
-        return new StreamDigest(payload.length, RandomPayload.sha256(payload));
+    /** What {@link #of(InputStream)} gives for a stream of exactly {@code bytes}. */
+    public static StreamDigest of(byte[] bytes) {
+        return new StreamDigest(bytes.length, HexFormat.of().formatHex(newSha256().digest(bytes)));
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
     }
 }

@@ -62,25 +62,19 @@ public final class TcpFixture implements AutoCloseable {
         });
     }
 
-    /** Sends {@code down} and half-closes while, at the same time, reading to end of stream. */
-    public static TcpFixture duplex(byte[] down, CompletableFuture<StreamDigest> received) throws IOException {
-        return duplex(InetAddress.getLoopbackAddress(), down, received);
-    }
-
-    /** {@link #duplex(byte[], CompletableFuture)} on {@code bindAddress}, e.g. {@code ::1}. */
+    /**
+     * On {@code bindAddress} (e.g. {@code ::1}): sends {@code down} and half-closes while, at the
+     * same time, reading to end of stream.
+     */
     public static TcpFixture duplex(InetAddress bindAddress, byte[] down, CompletableFuture<StreamDigest> received)
             throws IOException {
         return start(bindAddress, reporting(received, socket -> {
-            Thread sender = Thread.ofVirtual().name("tcp-fixture-send").start(() -> {
-                try {
-                    socket.getOutputStream().write(down);
-                    socket.shutdownOutput();
-                } catch (IOException e) {
-                    received.completeExceptionally(e);
-                }
+            CompletableFuture<Void> sent = Streams.sendAndHalfClose(socket, down).exceptionally(e -> {
+                received.completeExceptionally(e); // a failed send is reported at once, as a failed read is
+                return null;
             });
             received.complete(StreamDigest.of(socket.getInputStream()));
-            join(sender);
+            sent.join();
         }));
     }
 
@@ -102,6 +96,13 @@ public final class TcpFixture implements AutoCloseable {
         }));
     }
 
+    /** A port on the loopback address {@code ip} that nothing listens on: the kernel just gave it out and took it back. */
+    public static int closedPort(String ip) throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.ofLiteral(ip))) {
+            return s.getLocalPort();
+        }
+    }
+
     /** A handler whose failure also fails {@code received}, so a test waiting on it learns why at once. */
     private static Handler reporting(CompletableFuture<?> received, Handler handler) {
         return socket -> {
@@ -112,14 +113,6 @@ public final class TcpFixture implements AutoCloseable {
                 throw e;
             }
         };
-    }
-
-    private static void join(Thread thread) {
-        try {
-            thread.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     public int port() {
