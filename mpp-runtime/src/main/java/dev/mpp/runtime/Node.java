@@ -87,7 +87,7 @@ public final class Node implements AutoCloseable {
         checkOpenProxy(c, authenticator);
         DirectOutbound outbound = new DirectOutbound(new AccessRules(c.rules()), c.connectTimeout());
         Inbound inbound = plugins.providers(Spi.INBOUND, InboundProvider.class).get("socks5").create(new InboundContext(
-                c.options(), authenticator, outbound, new Splice(c.bufferSize(), c.idleTimeout(), timers)));
+                c.options(), authenticator, outbound, new Splice(c.bufferSize(), c.idleTimeout(), timers), c.idleTimeout()));
         return new SocksService(inbound, outbound);
     }
 

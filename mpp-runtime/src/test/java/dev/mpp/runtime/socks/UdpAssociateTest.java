@@ -231,6 +231,26 @@ class UdpAssociateTest {
         assertReachedSince(before, new byte[] {7});
     }
 
+    @Test
+    void anAssociationWithNoDatagramsForTheIdleTimeoutEndsButTrafficKeepsItAlive() throws Exception {
+        try (RunningNode idle = RunningNode.start("{\"socks\": {\"listen\": \"127.0.0.2:0\", \"idleTimeout\": \"600ms\"}}");
+             DatagramSocket client = clientSocket(LOOPBACK);
+             SocksWire control = SocksWire.connect(idle.socksAddress())) {
+            InetSocketAddress relay = associate(control, null);
+            long lastDatagram = 0;
+            for (int i = 0; i < 6; i++) { // 1.2 s of traffic: twice the idle timeout
+                assertEchoed(client, relay, SocksWire.address(echo.address()), new byte[] {(byte) i});
+                lastDatagram = System.nanoTime();
+                Thread.sleep(200);
+            }
+            assertEquals(1, idle.openConnections(), "an association carrying datagrams is not idle");
+            SocksWire.Ending ending = control.readUntilClosed(SocksWire.TIMEOUT_MILLIS);
+            assertEquals(0, ending.bytes().length);
+            long silence = (System.nanoTime() - lastDatagram) / 1_000_000;
+            assertTrue(silence >= 600, "closed after " + silence + " ms of silence, before the 600 ms idle timeout");
+        }
+    }
+
     /** Asks for an association; {@code clientUdp} is the announced source, or null to announce 0.0.0.0:0. */
     private static InetSocketAddress associate(SocksWire control, InetSocketAddress clientUdp) throws IOException {
         InetSocketAddress announced = clientUdp != null ? clientUdp : new InetSocketAddress(InetAddress.ofLiteral("0.0.0.0"), 0);

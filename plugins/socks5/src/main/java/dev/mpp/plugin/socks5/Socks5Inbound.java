@@ -31,12 +31,14 @@ final class Socks5Inbound implements Inbound {
     private final Outbound outbound;
     private final Relay relay;
     private final Duration bindTimeout;
+    private final Duration idleTimeout;
 
-    Socks5Inbound(Authenticator authenticator, Outbound outbound, Relay relay, Duration bindTimeout) {
+    Socks5Inbound(Authenticator authenticator, Outbound outbound, Relay relay, Duration bindTimeout, Duration idleTimeout) {
         this.authenticator = authenticator;
         this.outbound = outbound;
         this.relay = relay;
         this.bindTimeout = bindTimeout;
+        this.idleTimeout = idleTimeout;
     }
 
     @Override
@@ -58,7 +60,7 @@ final class Socks5Inbound implements Inbound {
             case Socks5.CMD_CONNECT -> connect(client, peer, request.destination());
             case Socks5.CMD_BIND -> new BindCommand(client, outbound, relay, bindTimeout)
                     .run(peer, request.destination());
-            case Socks5.CMD_UDP_ASSOCIATE -> new UdpAssociation(client, outbound)
+            case Socks5.CMD_UDP_ASSOCIATE -> new UdpAssociation(client, outbound, idleTimeout)
                     .run(request.destination());
             default -> {
                 log.debug("{}: unknown command {}", peer, request.command());

@@ -10,6 +10,8 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,12 +41,15 @@ final class UdpAssociation {
                     return size() > MAX_PEERS;
                 }
             }));
+    private final Duration idleTimeout;
+    private volatile long lastActivity = System.nanoTime();
     /** The client's UDP source: its IP is the control connection's, its port may be learnt. */
     private volatile InetSocketAddress clientUdp;
 
-    UdpAssociation(Socket control, Outbound outbound) {
+    UdpAssociation(Socket control, Outbound outbound, Duration idleTimeout) {
         this.control = control;
         this.outbound = outbound;
+        this.idleTimeout = idleTimeout;
         this.controlPeer = (InetSocketAddress) control.getRemoteSocketAddress();
     }
 
@@ -102,12 +107,28 @@ final class UdpAssociation {
         return new InetSocketAddress(controlPeer.getAddress(), announced.port());
     }
 
+    /**
+     * Blocks until the control connection closes, or until no datagram has moved either way for
+     * the idle timeout: a client that vanished without closing (NAT timeout, power loss) must not
+     * hold its sockets and threads forever.
+     */
     private void waitForControlToClose() {
         try {
             InputStream in = control.getInputStream();
+            control.setSoTimeout((int) Math.max(1, Math.min(idleTimeout.toMillis() / 4, 60_000)));
             byte[] discard = new byte[512];
-            while (in.read(discard) >= 0) {
-                // RFC 1928 gives the control connection no further use; anything sent on it is ignored.
+            while (true) {
+                try {
+                    if (in.read(discard) < 0) {
+                        return;
+                    }
+                    // RFC 1928 gives the control connection no further use; anything sent on it is ignored.
+                } catch (SocketTimeoutException quiet) {
+                    if (System.nanoTime() - lastActivity > idleTimeout.toNanos()) {
+                        log.debug("{}: UDP association idle for {}: closing", controlPeer, idleTimeout);
+                        return;
+                    }
+                }
             }
         } catch (IOException e) {
             log.debug("{}: control connection failed: {}", controlPeer, e.getMessage());
@@ -121,6 +142,7 @@ final class UdpAssociation {
             try {
                 packet.setData(buffer);
                 clientSide.receive(packet);
+                lastActivity = System.nanoTime();
                 InetSocketAddress source = (InetSocketAddress) packet.getSocketAddress();
                 if (!fromClient(source)) {
                     log.debug("{}: dropped a datagram from {}", controlPeer, source);
@@ -153,6 +175,7 @@ final class UdpAssociation {
             try {
                 packet.setData(buffer);
                 worldSide.receive(packet);
+                lastActivity = System.nanoTime();
                 InetSocketAddress source = (InetSocketAddress) packet.getSocketAddress();
                 InetSocketAddress client = clientUdp;
                 if (client == null || !contacted.contains(source)) {
