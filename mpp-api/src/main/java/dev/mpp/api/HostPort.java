@@ -53,8 +53,15 @@ public record HostPort(String host, int port) {
         return new IllegalArgumentException("'" + text + "' is not an address (expected host:port or [ipv6]:port)");
     }
 
+    /** Whether the host is printable ASCII without spaces, as every DNS name and IP literal is. */
+    public boolean isPrintable() {
+        return Printable.isPlain(host);
+    }
+
+    /** For logs and messages: a host with unprintable characters (it may come from a client) shows them as {@code \xNN}. */
     @Override
     public String toString() {
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        String shown = Printable.of(host);
+        return (host.indexOf(':') >= 0 ? "[" + shown + "]" : shown) + ":" + port;
     }
 }

@@ -20,6 +20,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,52 +40,82 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Checks everything that can be checked without binding sockets: plugin names, plugin options,
-     * safety rules. {@code mpp check-config} runs exactly this.
+     * Checks everything that can be checked without binding sockets: that there is something to
+     * run, plugin names, plugin options, safety rules. {@code mpp check-config} runs exactly this.
      *
      * @throws ConfigException on the first problem
      */
     public static void validate(NodeConfig config, PluginRegistry plugins) {
-        rejectUnimplemented(config);
-        if (config.socks() != null) {
-            SocksConfig socks = config.socks();
-            Authenticator authenticator = authenticator(socks, plugins);
-            checkOpenProxy(socks, authenticator);
-            plugins.providers(Spi.INBOUND, InboundProvider.class).get("socks5");
+        ScheduledThreadPoolExecutor timers = newTimers();
+        try {
+            prepareSocks(config, plugins, timers);
+        } finally {
+            timers.shutdownNow();
         }
     }
 
     /** Validates, binds the listeners and starts serving. */
     public static Node start(NodeConfig config, PluginRegistry plugins) throws IOException {
-        validate(config, plugins);
-        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1,
-                Thread.ofPlatform().name("mpp-timers").daemon(true).factory());
-        timers.setRemoveOnCancelPolicy(true);
-        Listener socks = null;
-        Duration grace = Duration.ZERO;
+        ScheduledThreadPoolExecutor timers = newTimers();
         try {
-            if (config.socks() != null) {
-                SocksConfig c = config.socks();
-                grace = c.shutdownGrace();
-                DirectOutbound outbound = new DirectOutbound(new AccessRules(c.rules()), c.connectTimeout());
-                Splice relay = new Splice(c.bufferSize(), c.idleTimeout(), timers);
-                Inbound inbound = plugins.providers(Spi.INBOUND, InboundProvider.class).get("socks5")
-                        .create(new InboundContext(c.options(), authenticator(c, plugins), outbound, relay));
-                socks = new Listener("socks", resolve(c.listen()), inbound,
-                        new Listener.Limits(c.maxConnections(), c.maxConnectionsPerClient(), c.handshakeTimeout()),
-                        outbound::admits, timers);
-                log.info("SOCKS5 listening on {} (auth: {})", socks.address(), c.authMethod());
-            }
+            SocksConfig c = config.socks();
+            SocksService service = prepareSocks(config, plugins, timers);
+            warnIfBuffersExceedTheHeap(c);
+            Listener socks = new Listener("socks", resolve(c.listen()), service.inbound(),
+                    new Listener.Limits(c.maxConnections(), c.maxConnectionsPerClient(), c.handshakeTimeout()),
+                    service.outbound()::admits, timers);
+            log.info("SOCKS5 listening on {} (auth: {})", socks.address(), c.authMethod());
+            return new Node(timers, socks, c.shutdownGrace());
         } catch (IOException | RuntimeException e) {
             timers.shutdownNow();
             throw e;
         }
-        return new Node(timers, socks, grace);
     }
 
-    /** The SOCKS listener's bound address, or null without one. */
+    /** The SOCKS listener's inbound and the outbound whose rules also decide who may connect. */
+    private record SocksService(Inbound inbound, DirectOutbound outbound) {}
+
+    /** Everything for the SOCKS listener but its socket: what {@link #validate} checks and {@link #start} runs. */
+    private static SocksService prepareSocks(NodeConfig config, PluginRegistry plugins, ScheduledExecutorService timers) {
+        rejectUnimplemented(config);
+        SocksConfig c = config.socks();
+        if (c == null) {
+            throw new ConfigException("nothing to run: the config has no listener (expected \"socks\": {...})");
+        }
+        Authenticator authenticator = plugins.providers(Spi.AUTHENTICATOR, AuthenticatorProvider.class)
+                .get(c.authMethod()).create(c.auth().without("method"));
+        checkOpenProxy(c, authenticator);
+        DirectOutbound outbound = new DirectOutbound(new AccessRules(c.rules()), c.connectTimeout());
+        Inbound inbound = plugins.providers(Spi.INBOUND, InboundProvider.class).get("socks5").create(new InboundContext(
+                c.options(), authenticator, outbound, new Splice(c.bufferSize(), c.idleTimeout(), timers), c.idleTimeout()));
+        return new SocksService(inbound, outbound);
+    }
+
+    private static ScheduledThreadPoolExecutor newTimers() {
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().name("mpp-timers").daemon(true).factory());
+        timers.setRemoveOnCancelPolicy(true);
+        return timers;
+    }
+
+    /** Relay buffers are allocated per connection; say so if the limits allow more than the heap holds. */
+    private static void warnIfBuffersExceedTheHeap(SocksConfig c) {
+        long worstCase = 2L * c.bufferSize() * c.maxConnections();
+        if (worstCase > Runtime.getRuntime().maxMemory() / 2) {
+            log.warn("maxConnections {} x 2 x bufferSize {} = {} MiB of relay buffers, more than half of the {} MiB heap: "
+                            + "lower them or give the JVM more memory (MPP_JAVA_OPTS=-Xmx...)", c.maxConnections(),
+                    c.bufferSize(), worstCase >> 20, Runtime.getRuntime().maxMemory() >> 20);
+        }
+    }
+
+    /** The SOCKS listener's bound address. */
     public InetSocketAddress socksAddress() {
-        return socks == null ? null : socks.address();
+        return socks.address();
+    }
+
+    /** Connections the SOCKS listener is serving now : what the tests watch drain to zero. */
+    public int socksOpenConnections() {
+        return socks.openConnections();
     }
 
     /** Stops accepting, lets connections drain for the configured grace period, then closes them. */
@@ -94,16 +125,9 @@ public final class Node implements AutoCloseable {
     }
 
     public void close(Duration grace) {
-        if (socks != null) {
-            socks.close(grace);
-        }
+        socks.close(grace);
         timers.shutdownNow();
         log.info("stopped");
-    }
-
-    private static Authenticator authenticator(SocksConfig socks, PluginRegistry plugins) {
-        return plugins.providers(Spi.AUTHENTICATOR, AuthenticatorProvider.class).get(socks.authMethod())
-                .create(socks.auth().without("method"));
     }
 
     /** An open proxy on a reachable address is how abuse starts: require authentication or an explicit opt-in. */

@@ -14,11 +14,19 @@ public sealed interface Frame {
     int NONCE_BYTES = 16;
     int PROOF_BYTES = 32;
 
-    /** Opens a session: the first message on the first path. */
-    record Open(Mid mid, HostPort destination, byte[] nonce, byte[] proof, long window) implements Frame {
+    /**
+     * Opens a session: the first message on the first path.
+     *
+     * @param time the sender's clock in seconds since the Unix epoch; with {@code nonce} it lets the
+     *             peer refuse a replayed OPEN without remembering every nonce it ever saw
+     */
+    record Open(Mid mid, HostPort destination, long time, byte[] nonce, byte[] proof, long window) implements Frame {
         public Open {
             Objects.requireNonNull(mid, "mid");
             Objects.requireNonNull(destination, "destination");
+            if (time < 0) {
+                throw new IllegalArgumentException("time: " + time + " (expected: 0 or more)");
+            }
             checkLength("nonce", nonce, NONCE_BYTES);
             checkLength("proof", proof, PROOF_BYTES);
             checkWindow(window);
@@ -26,13 +34,14 @@ public sealed interface Frame {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Open(Mid m, HostPort d, byte[] n, byte[] p, long w) && mid.equals(m)
-                    && destination.equals(d) && Arrays.equals(nonce, n) && Arrays.equals(proof, p) && window == w;
+            return o instanceof Open(Mid m, HostPort d, long t, byte[] n, byte[] p, long w) && mid.equals(m)
+                    && destination.equals(d) && time == t && Arrays.equals(nonce, n) && Arrays.equals(proof, p)
+                    && window == w;
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(mid, destination, Arrays.hashCode(nonce), window);
+            return Objects.hash(mid, destination, time, Arrays.hashCode(nonce), window);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.mpp.api.spi;
 
 import dev.mpp.api.Options;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -10,12 +11,15 @@ import java.util.Objects;
  * @param authenticator the SOCKS5 authentication method the config selected
  * @param outbound      the way to destinations
  * @param relay         the byte pump for established connections
+ * @param idleTimeout   how long a connection or association may pass no data before it is closed
  */
-public record InboundContext(Options options, Authenticator authenticator, Outbound outbound, Relay relay) {
+public record InboundContext(Options options, Authenticator authenticator, Outbound outbound, Relay relay,
+                             Duration idleTimeout) {
     public InboundContext {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(authenticator, "authenticator");
         Objects.requireNonNull(outbound, "outbound");
         Objects.requireNonNull(relay, "relay");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
@@ -23,6 +24,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -46,6 +48,8 @@ public final class ConfigLoader {
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                // "true" is not true and "10" is not 10: a config says what it means.
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .build();
     }
 
@@ -69,9 +73,13 @@ public final class ConfigLoader {
             }
             return config;
         } catch (UnrecognizedPropertyException e) {
-            throw new ConfigException(path(e, e.getPropertyName()) + ": unknown field (expected one of: "
-                    + known(e.getKnownPropertyIds()) + "), " + where(e.getLocation()), e);
+            List<JsonMappingException.Reference> path = e.getPath();
+            throw atMember(json, e, path.subList(0, path.size() - 1), e.getPropertyName(),
+                    "unknown field (expected one of: " + known(e.getKnownPropertyIds()) + ")");
         } catch (ValueInstantiationException e) {
+            if (e.getCause() instanceof FieldException field) {
+                throw atMember(json, e, field.field(), field.getMessage().substring(field.field().length() + 2));
+            }
             String problem = e.getCause() != null ? e.getCause().getMessage() : e.getOriginalMessage();
             String path = path(e, null);
             throw new ConfigException((path.isEmpty() ? "" : path + ": ") + problem + ", " + where(e.getLocation()), e);
@@ -96,6 +104,37 @@ public final class ConfigLoader {
                 }
             }
         };
+    }
+
+    /**
+     * Records are built through their constructor, so Jackson notices an unknown field or a bad
+     * value only once the whole object has been read, and reports the object's end. Read the file
+     * again as a tree that remembers where each member is, and report the member where it stands.
+     *
+     * @param object the path of the object holding the member
+     */
+    private ConfigException atMember(String json, JsonMappingException e, List<JsonMappingException.Reference> object,
+                                     String member, String problem) {
+        try {
+            Object node = mapper.readValue(json, Options.class);
+            for (JsonMappingException.Reference ref : object) {
+                node = ref.getFieldName() != null ? ((Options) node).raw(ref.getFieldName())
+                        : ((List<?>) node).get(ref.getIndex());
+            }
+            Options holder = (Options) node;
+            if (holder.has(member)) {
+                return new ConfigException(holder.error(member, problem).getMessage(), e);
+            }
+        } catch (IOException | RuntimeException notATree) {
+            // fall back to where Jackson stopped
+        }
+        String path = path(e, null);
+        return new ConfigException((path.isEmpty() ? "" : path + ".") + member + ": " + problem + ", "
+                + where(e.getLocation()), e);
+    }
+
+    private ConfigException atMember(String json, ValueInstantiationException e, String member, String problem) {
+        return atMember(json, e, e.getPath(), member, problem);
     }
 
     private static String path(JsonMappingException e, String last) {

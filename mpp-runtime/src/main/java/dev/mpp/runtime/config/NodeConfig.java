@@ -28,7 +28,7 @@ public record NodeConfig(SocksConfig socks, MppConfig mpp, AdminConfig admin, Li
             Required.check("listen", listen);
             Required.check("peerKey", peerKey);
             if (peerKey.length() < 32) {
-                throw new IllegalArgumentException("peerKey: " + peerKey.length() + " characters (expected: at least 32)");
+                throw new FieldException("peerKey", peerKey.length() + " characters (expected: at least 32)");
             }
         }
     }
@@ -46,19 +46,19 @@ public record NodeConfig(SocksConfig socks, MppConfig mpp, AdminConfig admin, Li
         public RouteConfig {
             match = match == null ? List.of() : List.copyOf(match);
             if (match.isEmpty()) {
-                throw new IllegalArgumentException("match: empty (expected: CIDRs, host names or host:port)");
+                throw new FieldException("match", "empty (expected: CIDRs, host names or host:port)");
             }
             Required.check("peer", peer);
             paths = paths == null ? List.of() : List.copyOf(paths);
             if (paths.isEmpty()) {
-                throw new IllegalArgumentException("paths: empty (expected: at least one path)");
+                throw new FieldException("paths", "empty (expected: at least one path)");
             }
             scheduler = scheduler == null ? "round-robin" : scheduler;
             arq = arq == null ? "selective-repeat" : arq;
             framing = framing == null ? "binary" : framing;
             fallback = fallback == null ? "direct" : fallback;
             if (!fallback.equals("direct") && !fallback.equals("refuse")) {
-                throw new IllegalArgumentException("fallback: '" + fallback + "' (expected: direct or refuse)");
+                throw new FieldException("fallback", "'" + fallback + "' (expected: direct or refuse)");
             }
         }
     }
@@ -70,7 +70,7 @@ public record NodeConfig(SocksConfig socks, MppConfig mpp, AdminConfig admin, Li
             via = via == null ? List.of() : List.copyOf(via);
             weight = weight == null ? 1 : weight;
             if (weight < 1) {
-                throw new IllegalArgumentException("weight: " + weight + " (expected: at least 1)");
+                throw new FieldException("weight", weight + " (expected: at least 1)");
             }
         }
     }

@@ -6,7 +6,7 @@ final class Required {
 
     static void check(String field, Object value) {
         if (value == null) {
-            throw new IllegalArgumentException(field + ": missing (it is required)");
+            throw new FieldException(field, "missing (it is required)");
         }
     }
 }

@@ -38,7 +38,7 @@ public record SocksConfig(HostPort listen, Options auth, Boolean allowOpenProxy,
         maxConnectionsPerClient = atLeast("maxConnectionsPerClient", maxConnectionsPerClient, 256, 1);
         bufferSize = atLeast("bufferSize", bufferSize, 1024 * 1024, 1024);
         if (bufferSize > 16 * 1024 * 1024) {
-            throw new IllegalArgumentException("bufferSize: " + bufferSize + " (expected: 1024 to 16777216)");
+            throw new FieldException("bufferSize", bufferSize + " (expected: 1024 to 16777216)");
         }
         rules = rules == null ? List.of() : List.copyOf(rules);
         options = options == null ? Options.empty("socks.options") : options;
@@ -58,7 +58,7 @@ public record SocksConfig(HostPort listen, Options auth, Boolean allowOpenProxy,
             return defaultValue;
         }
         if (value.isZero() || value.isNegative()) {
-            throw new IllegalArgumentException(field + ": " + value + " (expected: more than zero)");
+            throw new FieldException(field, ValueParsers.show(value) + " (expected: more than zero)");
         }
         return value;
     }
@@ -68,7 +68,7 @@ public record SocksConfig(HostPort listen, Options auth, Boolean allowOpenProxy,
             return defaultValue;
         }
         if (value < min) {
-            throw new IllegalArgumentException(field + ": " + value + " (expected: at least " + min + ")");
+            throw new FieldException(field, value + " (expected: at least " + min + ")");
         }
         return value;
     }

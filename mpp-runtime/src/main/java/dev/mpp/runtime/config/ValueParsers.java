@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
 /** Parsers for the config's string-typed values. Each throws IllegalArgumentException saying what is expected. */
 final class ValueParsers {
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+    /** Longer than any sensible timeout, and far from where nanosecond arithmetic overflows. */
+    static final Duration MAX_DURATION = Duration.ofDays(365);
 
     private ValueParsers() {}
 
@@ -23,12 +25,21 @@ final class ValueParsers {
             throw new IllegalArgumentException("'" + text + "' is not a duration (expected a number and a unit: 250ms, 10s, 5m, 1h)");
         }
         long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
+        Duration d = switch (m.group(2)) {
             case "ms" -> Duration.ofMillis(n);
             case "s" -> Duration.ofSeconds(n);
             case "m" -> Duration.ofMinutes(n);
             default -> Duration.ofHours(n);
         };
+        if (d.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException("'" + text + "' is too long (expected at most 365 days, e.g. 8760h)");
+        }
+        return d;
+    }
+
+    /** A duration the way the config writes it: {@code 0s}, {@code 250ms}, {@code 10s}. */
+    static String show(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 
     /** {@code socks5://[user:pass@]host:port}. */

@@ -55,7 +55,7 @@ public final class DirectOutbound implements Outbound {
                 break;
             }
         }
-        throw last != null ? last : new ConnectException(ConnectFailure.TTL_EXPIRED, destination + ": connect timed out");
+        throw last; // allowedAddresses is never empty, so the loop tried at least one
     }
 
     @Override
@@ -69,15 +69,20 @@ public final class DirectOutbound implements Outbound {
     }
 
     private List<InetAddress> allowedAddresses(InetSocketAddress client, HostPort destination) throws ConnectException {
+        if (!destination.isPrintable()) {
+            // No DNS name or IP literal has such characters: do not send them to a resolver.
+            throw new ConnectException(ConnectFailure.HOST_UNREACHABLE, destination + ": not a host name");
+        }
         InetAddress[] addresses;
         try {
             addresses = InetAddress.getAllByName(destination.host());
         } catch (UnknownHostException e) {
-            throw new ConnectException(ConnectFailure.HOST_UNREACHABLE, destination.host() + ": name does not resolve", e);
+            throw new ConnectException(ConnectFailure.HOST_UNREACHABLE, destination + ": name does not resolve", e);
         }
         List<InetAddress> allowed = new ArrayList<>(addresses.length);
         for (InetAddress address : addresses) {
-            if (rules.allows(client.getAddress(), address)) {
+            // Connecting to 0.0.0.0 or :: reaches this host itself, past any rule about 127.0.0.0/8: never a destination.
+            if (!address.isAnyLocalAddress() && rules.allows(client.getAddress(), address)) {
                 allowed.add(address);
             }
         }

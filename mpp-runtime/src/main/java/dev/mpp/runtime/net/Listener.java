@@ -16,7 +16,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +40,8 @@ public final class Listener implements AutoCloseable {
     private final Predicate<InetAddress> admits;
     private final ScheduledExecutorService timers;
     private final Semaphore permits;
-    private final ConcurrentHashMap<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
+    /** Open connections per client address; an address with none has no entry. */
+    private final ConcurrentHashMap<InetAddress, Integer> perClient = new ConcurrentHashMap<>();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final Thread acceptThread;
 
@@ -59,8 +59,13 @@ public final class Listener implements AutoCloseable {
         this.timers = timers;
         this.permits = new Semaphore(limits.maxConnections());
         this.server = ServerSocketChannel.open();
-        server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-        server.bind(address, 1024);
+        try {
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            server.bind(address, 1024);
+        } catch (IOException e) {
+            server.close();
+            throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
+        }
         this.acceptThread = Thread.ofPlatform().name(name + "-accept-" + address().getPort()).daemon(false)
                 .start(this::acceptLoop);
     }
@@ -81,7 +86,9 @@ public final class Listener implements AutoCloseable {
                 socket = server.accept().socket();
             } catch (IOException e) {
                 if (server.isOpen()) {
+                    // e.g. out of file descriptors: the connection stays in the backlog, so retrying at once would spin.
                     log.warn("{}: accept failed: {}", name, e.getMessage());
+                    pause();
                 }
                 continue;
             }
@@ -101,26 +108,34 @@ public final class Listener implements AutoCloseable {
             closeQuietly(socket);
             return;
         }
-        AtomicInteger count = perClient.computeIfAbsent(client, c -> new AtomicInteger());
-        if (count.incrementAndGet() > limits.maxConnectionsPerClient()) {
+        if (!takeClientPlace(client)) {
             log.warn("{}: {} refused: {} connections from it already open", name, client.getHostAddress(),
                     limits.maxConnectionsPerClient());
-            release(client, count);
+            permits.release();
             closeQuietly(socket);
             return;
         }
         open.add(socket);
-        Thread.ofVirtual().name(name + "-" + socket.getRemoteSocketAddress()).start(() -> serve(socket, client, count));
+        try {
+            ScheduledFuture<?> deadline = timers.schedule(() -> {
+                log.debug("{}: handshake deadline passed for {}", name, socket.getRemoteSocketAddress());
+                closeQuietly(socket);
+            }, limits.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            Thread.ofVirtual().name(name + "-" + socket.getRemoteSocketAddress()).start(() -> serve(socket, client, deadline));
+        } catch (RuntimeException e) { // the node is shutting down: the timers are gone
+            closeQuietly(socket);
+            release(client);
+            open.remove(socket);
+        }
     }
 
-    private void serve(Socket socket, InetAddress client, AtomicInteger count) {
-        ScheduledFuture<?> deadline = timers.schedule(() -> {
-            log.debug("{}: handshake deadline passed for {}", name, socket.getRemoteSocketAddress());
-            closeQuietly(socket);
-        }, limits.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    private void serve(Socket socket, InetAddress client, ScheduledFuture<?> deadline) {
         HandshakeTimer timer = () -> deadline.cancel(false);
         try (socket) {
             socket.setTcpNoDelay(true);
+            // Keepalive finds clients that vanished without a FIN (NAT timeouts, power loss), which would
+            // otherwise hold a UDP association or an idle-exempt connection forever.
+            socket.setKeepAlive(true);
             inbound.serve(socket, timer);
         } catch (IOException e) {
             log.debug("{}: {}: {}", name, socket.getRemoteSocketAddress(), e.getMessage());
@@ -128,17 +143,38 @@ public final class Listener implements AutoCloseable {
             log.error("{}: {}: unexpected failure", name, socket.getRemoteSocketAddress(), e);
         } finally {
             deadline.cancel(false);
+            // Permit first: when openConnections() says a connection is gone, its place is free.
+            release(client);
             open.remove(socket);
-            release(client, count);
         }
     }
 
-    /** Gives back what {@link #admit} took: the permit and the client's count. */
-    private void release(InetAddress client, AtomicInteger count) {
-        if (count.decrementAndGet() <= 0) {
-            perClient.remove(client, count);
-        }
+    /** Counts one more connection from {@code client}, unless it already has its maximum. */
+    private boolean takeClientPlace(InetAddress client) {
+        boolean[] taken = {false};
+        perClient.compute(client, (c, open) -> {
+            int n = open == null ? 0 : open;
+            if (n >= limits.maxConnectionsPerClient()) {
+                return open;
+            }
+            taken[0] = true;
+            return n + 1;
+        });
+        return taken[0];
+    }
+
+    /** Gives back what {@link #admit} took: the permit and the client's place. */
+    private void release(InetAddress client) {
+        perClient.computeIfPresent(client, (c, open) -> open <= 1 ? null : open - 1);
         permits.release();
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Stops accepting, waits up to {@code grace} for connections to end, then closes the rest. */

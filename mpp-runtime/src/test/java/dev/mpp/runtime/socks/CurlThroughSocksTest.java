@@ -1,12 +1,12 @@
 package dev.mpp.runtime.socks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mpp.runtime.testkit.Command;
 import dev.mpp.runtime.testkit.HttpFixture;
 import dev.mpp.runtime.testkit.RandomPayload;
 import dev.mpp.runtime.testkit.RunningNode;
+import dev.mpp.runtime.testkit.StreamDigest;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +22,7 @@ class CurlThroughSocksTest {
 
     @BeforeAll
     static void serve() throws Exception {
-        assertTrue(Command.available("curl"), "curl is needed (installed by .ci/run)");
+        Command.require("curl", "curl");
         payload = RandomPayload.bytes(SIZE, SEED);
         http = new HttpFixture(payload);
     }
@@ -48,7 +48,7 @@ class CurlThroughSocksTest {
 
     @Test
     void usernameAndPasswordFetch64MiBIntact() {
-        try (RunningNode node = RunningNode.socks(USERS)) {
+        try (RunningNode node = RunningNode.socksWithPassword("")) {
             assertFetched(curl("--socks5", "alice:s3cret@" + node.socksHostPort(), http.url("127.0.0.1")));
             assertFetched(curl("--socks5-hostname", "alice:s3cret@" + node.socksHostPort(), http.url("dest.test")));
         }
@@ -56,7 +56,7 @@ class CurlThroughSocksTest {
 
     @Test
     void wrongPasswordAndUnknownUserAreRefused() {
-        try (RunningNode node = RunningNode.socks(USERS)) {
+        try (RunningNode node = RunningNode.socksWithPassword("")) {
             Command.Result wrong = curl("--socks5", "alice:wrong@" + node.socksHostPort(), http.url("127.0.0.1"));
             Command.Result unknown = curl("--socks5", "mallory:s3cret@" + node.socksHostPort(), http.url("127.0.0.1"));
             Command.Result none = curl("--socks5", node.socksHostPort(), http.url("127.0.0.1"));
@@ -70,8 +70,6 @@ class CurlThroughSocksTest {
         }
     }
 
-    private static final String USERS = "\"auth\": {\"method\": \"username-password\", \"users\": {\"alice\": \"s3cret\"}}";
-
     private static Command.Result curl(String proxyOption, String proxy, String url) {
         return Command.run(List.of("curl", "-sS", "--max-time", "60", proxyOption, proxy, url), 90);
     }
@@ -79,6 +77,6 @@ class CurlThroughSocksTest {
     private static void assertFetched(Command.Result result) {
         assertEquals(0, result.exitCode(), result.stderr());
         assertEquals(SIZE, result.stdout().length);
-        assertEquals(RandomPayload.sha256(payload), RandomPayload.sha256(result.stdout()));
+        assertEquals(StreamDigest.of(payload), StreamDigest.of(result.stdout()));
     }
 }

@@ -46,14 +46,14 @@ public final class Command {
         return run(argv, new byte[0], timeoutSeconds);
     }
 
-    /** Whether {@code program} is on PATH. */
-    public static boolean available(String program) {
+    /** Fails, naming the Debian package to install, unless {@code program} is on PATH. */
+    public static void require(String program, String debianPackage) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, program))) {
-                return true;
+                return;
             }
         }
-        return false;
+        throw new AssertionError("the '" + program + "' command is missing: install " + debianPackage + " (see .ci/run)");
     }
 
     private static byte[] readAll(java.io.InputStream in) {

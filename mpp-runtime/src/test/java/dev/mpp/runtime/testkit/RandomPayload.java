@@ -1,11 +1,8 @@
 package dev.mpp.runtime.testkit;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.SplittableRandom;
 
-/** Random bytes from a logged seed, and SHA-256 digests to compare what arrived with what was sent. */
+/** Random bytes from a seed the test names in its failure messages, so a failing payload can be made again. */
 public final class RandomPayload {
     private RandomPayload() {}
 
@@ -19,19 +16,5 @@ public final class RandomPayload {
             }
         }
         return out;
-    }
-
-    public static String sha256(byte[] bytes) {
-        return sha256(bytes, 0, bytes.length);
-    }
-
-    public static String sha256(byte[] bytes, int offset, int length) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(bytes, offset, length);
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError(e);
-        }
     }
 }

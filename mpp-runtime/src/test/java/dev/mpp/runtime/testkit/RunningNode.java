@@ -32,8 +32,22 @@ public final class RunningNode implements AutoCloseable {
         return start("{\"socks\": {\"listen\": \"127.0.0.1:0\"" + extra + "}}");
     }
 
+    /**
+     * A loopback SOCKS5 node that asks for a user name and password (RFC 1929) and accepts only
+     * {@code alice} with {@code s3cret}, with the given extra {@code socks} members.
+     */
+    public static RunningNode socksWithPassword(String extraSocksMembers) {
+        String auth = "\"auth\": {\"method\": \"username-password\", \"users\": {\"alice\": \"s3cret\"}}";
+        return socks(extraSocksMembers.isBlank() ? auth : extraSocksMembers + ", " + auth);
+    }
+
     public InetSocketAddress socksAddress() {
         return node.socksAddress();
+    }
+
+    /** Connections the node's SOCKS listener is serving now. */
+    public int openConnections() {
+        return node.socksOpenConnections();
     }
 
     /** The JDK's own SOCKS client, pointed at this node. */
@@ -46,6 +60,12 @@ public final class RunningNode implements AutoCloseable {
         return "127.0.0.1:" + socksAddress().getPort();
     }
 
+    /** Stops accepting, lets open connections drain for the configured {@code shutdownGrace}, then closes them. */
+    public void closeGracefully() {
+        node.close();
+    }
+
+    /** Closes at once, whatever is still open. */
     @Override
     public void close() {
         node.close(Duration.ZERO);

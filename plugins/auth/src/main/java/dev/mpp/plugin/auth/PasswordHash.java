@@ -5,8 +5,8 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A stored password: PBKDF2-HMAC-SHA256 with a per-user salt for users files, or a SHA-256 digest
@@ -82,14 +82,29 @@ sealed interface PasswordHash {
         }
     }
 
-    private static byte[] pbkdf2(byte[] password, byte[] salt, int iterations) {
-        // PBEKeySpec wants chars; ISO-8859-1 maps each byte to one char, so any byte string survives.
-        char[] chars = new String(password, StandardCharsets.ISO_8859_1).toCharArray();
+    /**
+     * PBKDF2-HMAC-SHA256 (RFC 8018) for one 32-byte block, over the password's raw bytes. The
+     * JDK's PBEKeySpec takes characters and re-encodes them, which breaks non-ASCII passwords
+     * hashed by any other tool.
+     */
+    static byte[] pbkdf2(byte[] password, byte[] salt, int iterations) {
         try {
-            SecretKeyFactory factory = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256");
-            return factory.generateSecret(new PBEKeySpec(chars, salt, iterations, 256)).getEncoded();
+            Mac mac = Mac.getInstance("HmacSHA256");
+            // HMAC pads its key with zeros, so an empty password is the same key as one zero byte;
+            // SecretKeySpec refuses an empty key.
+            mac.init(new SecretKeySpec(password.length == 0 ? new byte[1] : password, "HmacSHA256"));
+            mac.update(salt);
+            byte[] u = mac.doFinal(new byte[] {0, 0, 0, 1});
+            byte[] result = u.clone();
+            for (int i = 1; i < iterations; i++) {
+                u = mac.doFinal(u);
+                for (int j = 0; j < result.length; j++) {
+                    result[j] ^= u[j];
+                }
+            }
+            return result;
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK lacks PBKDF2WithHmacSHA256", e);
+            throw new IllegalStateException("the JDK lacks HmacSHA256", e);
         }
     }
 }

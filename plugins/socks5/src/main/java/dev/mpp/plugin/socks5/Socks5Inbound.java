@@ -31,12 +31,14 @@ final class Socks5Inbound implements Inbound {
     private final Outbound outbound;
     private final Relay relay;
     private final Duration bindTimeout;
+    private final Duration idleTimeout;
 
-    Socks5Inbound(Authenticator authenticator, Outbound outbound, Relay relay, Duration bindTimeout) {
+    Socks5Inbound(Authenticator authenticator, Outbound outbound, Relay relay, Duration bindTimeout, Duration idleTimeout) {
         this.authenticator = authenticator;
         this.outbound = outbound;
         this.relay = relay;
         this.bindTimeout = bindTimeout;
+        this.idleTimeout = idleTimeout;
     }
 
     @Override
@@ -50,13 +52,16 @@ final class Socks5Inbound implements Inbound {
         if (request == null) {
             return;
         }
+        // The deadline bounds what the client sends. What follows has its own limits (connect
+        // timeout, bind timeout) and must still be able to answer, e.g. 0x06 after a connect timeout.
+        handshake.done();
         InetSocketAddress peer = (InetSocketAddress) client.getRemoteSocketAddress();
         switch (request.command()) {
-            case Socks5.CMD_CONNECT -> connect(client, handshake, peer, request.destination());
+            case Socks5.CMD_CONNECT -> connect(client, peer, request.destination());
             case Socks5.CMD_BIND -> new BindCommand(client, outbound, relay, bindTimeout)
-                    .run(handshake, peer, request.destination());
-            case Socks5.CMD_UDP_ASSOCIATE -> new UdpAssociation(client, outbound)
-                    .run(handshake, request.destination());
+                    .run(peer, request.destination());
+            case Socks5.CMD_UDP_ASSOCIATE -> new UdpAssociation(client, outbound, idleTimeout)
+                    .run(request.destination());
             default -> {
                 log.debug("{}: unknown command {}", peer, request.command());
                 reply(out, Socks5.REP_COMMAND_NOT_SUPPORTED, SocksAddress.UNSPECIFIED);
@@ -127,8 +132,7 @@ final class Socks5Inbound implements Inbound {
         };
     }
 
-    private void connect(Socket client, HandshakeTimer handshake, InetSocketAddress peer, HostPort destination)
-            throws IOException {
+    private void connect(Socket client, InetSocketAddress peer, HostPort destination) throws IOException {
         Upstream upstream;
         try {
             upstream = outbound.connect(peer, destination);
@@ -139,7 +143,6 @@ final class Socks5Inbound implements Inbound {
         }
         try (upstream) {
             reply(client.getOutputStream(), Socks5.REP_SUCCEEDED, upstream.localAddress());
-            handshake.done();
             log.debug("{}: CONNECT {}", peer, destination);
             relay.relay(client, upstream);
         }

@@ -22,6 +22,7 @@ public final class Socks5InboundProvider implements InboundProvider {
     public Inbound create(InboundContext context) {
         context.options().requireOnly(Set.of("bindTimeoutSeconds"));
         Duration bindTimeout = Duration.ofSeconds(context.options().integer("bindTimeoutSeconds", 120, 1, 86_400));
-        return new Socks5Inbound(context.authenticator(), context.outbound(), context.relay(), bindTimeout);
+        return new Socks5Inbound(context.authenticator(), context.outbound(), context.relay(), bindTimeout,
+                context.idleTimeout());
     }
 }

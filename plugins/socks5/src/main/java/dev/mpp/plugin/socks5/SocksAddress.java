@@ -54,7 +54,7 @@ final class SocksAddress {
                 case Socks5.ATYP_DOMAIN -> {
                     int len = in.get() & 0xFF;
                     if (len == 0) {
-                        in.position(in.position() + 2);
+                        in.getShort(); // the port, so the whole address is consumed (or Truncated if it is not there)
                         return new Decoded.Invalid("empty domain name");
                     }
                     byte[] raw = new byte[len];

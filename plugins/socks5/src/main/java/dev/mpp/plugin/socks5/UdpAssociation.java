@@ -2,7 +2,6 @@ package dev.mpp.plugin.socks5;
 
 import dev.mpp.api.ConnectException;
 import dev.mpp.api.HostPort;
-import dev.mpp.api.spi.HandshakeTimer;
 import dev.mpp.api.spi.Outbound;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,7 +10,8 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,26 +41,43 @@ final class UdpAssociation {
                     return size() > MAX_PEERS;
                 }
             }));
+    private final Duration idleTimeout;
+    private volatile long lastActivity = System.nanoTime();
     /** The client's UDP source: its IP is the control connection's, its port may be learnt. */
     private volatile InetSocketAddress clientUdp;
 
-    UdpAssociation(Socket control, Outbound outbound) {
+    UdpAssociation(Socket control, Outbound outbound, Duration idleTimeout) {
         this.control = control;
         this.outbound = outbound;
+        this.idleTimeout = idleTimeout;
         this.controlPeer = (InetSocketAddress) control.getRemoteSocketAddress();
     }
 
-    void run(HandshakeTimer handshake, HostPort announced) throws IOException {
-        // The client may announce its UDP port; a zero port (or address) means "learn it from the first datagram".
-        clientUdp = announced.port() == 0 ? null : new InetSocketAddress(controlPeer.getAddress(), announced.port());
-        try (DatagramSocket clientSide = new DatagramSocket(new InetSocketAddress(control.getLocalAddress(), 0));
-             DatagramSocket worldSide = new DatagramSocket(0)) {
+    void run(HostPort announced) throws IOException {
+        clientUdp = announcedPort(announced);
+        DatagramSocket clientSide;
+        DatagramSocket worldSide;
+        try {
+            clientSide = new DatagramSocket(new InetSocketAddress(control.getLocalAddress(), 0));
+        } catch (IOException e) {
+            log.warn("{}: UDP ASSOCIATE: cannot bind on {}: {}", controlPeer, control.getLocalAddress(), e.getMessage());
+            Socks5Inbound.reply(control.getOutputStream(), Socks5.REP_GENERAL_FAILURE, SocksAddress.UNSPECIFIED);
+            return;
+        }
+        try {
+            worldSide = new DatagramSocket(0);
+        } catch (IOException e) {
+            clientSide.close();
+            log.warn("{}: UDP ASSOCIATE: cannot open a socket: {}", controlPeer, e.getMessage());
+            Socks5Inbound.reply(control.getOutputStream(), Socks5.REP_GENERAL_FAILURE, SocksAddress.UNSPECIFIED);
+            return;
+        }
+        try (clientSide; worldSide) {
             Socks5Inbound.reply(control.getOutputStream(), Socks5.REP_SUCCEEDED,
                     (InetSocketAddress) clientSide.getLocalSocketAddress());
-            handshake.done();
             log.debug("{}: UDP ASSOCIATE on {}", controlPeer, clientSide.getLocalSocketAddress());
-            Thread up = Thread.ofVirtual().name("socks5-udp-up").start(() -> clientToWorld(clientSide, worldSide));
-            Thread down = Thread.ofVirtual().name("socks5-udp-down").start(() -> worldToClient(worldSide, clientSide));
+            Thread up = Thread.ofVirtual().name("socks5-udp-up").start(() -> guarded(() -> clientToWorld(clientSide, worldSide)));
+            Thread down = Thread.ofVirtual().name("socks5-udp-down").start(() -> guarded(() -> worldToClient(worldSide, clientSide)));
             waitForControlToClose();
             clientSide.close();
             worldSide.close();
@@ -69,12 +86,49 @@ final class UdpAssociation {
         }
     }
 
+    /**
+     * The client's UDP source as the request announced it, or null to learn it from the first
+     * datagram: when the port is zero, and when the announced address is not the one the control
+     * connection comes from (a client behind NAT announces its private address and port, which
+     * its datagrams will not come from).
+     */
+    private InetSocketAddress announcedPort(HostPort announced) {
+        if (announced.port() == 0) {
+            return null;
+        }
+        try {
+            InetAddress ip = InetAddress.ofLiteral(announced.host());
+            if (!ip.isAnyLocalAddress() && !ip.equals(controlPeer.getAddress())) {
+                return null;
+            }
+        } catch (IllegalArgumentException name) {
+            return null;
+        }
+        return new InetSocketAddress(controlPeer.getAddress(), announced.port());
+    }
+
+    /**
+     * Blocks until the control connection closes, or until no datagram has moved either way for
+     * the idle timeout: a client that vanished without closing (NAT timeout, power loss) must not
+     * hold its sockets and threads forever.
+     */
     private void waitForControlToClose() {
         try {
             InputStream in = control.getInputStream();
+            control.setSoTimeout((int) Math.max(1, Math.min(idleTimeout.toMillis() / 4, 60_000)));
             byte[] discard = new byte[512];
-            while (in.read(discard) >= 0) {
-                // RFC 1928 gives the control connection no further use; anything sent on it is ignored.
+            while (true) {
+                try {
+                    if (in.read(discard) < 0) {
+                        return;
+                    }
+                    // RFC 1928 gives the control connection no further use; anything sent on it is ignored.
+                } catch (SocketTimeoutException quiet) {
+                    if (System.nanoTime() - lastActivity > idleTimeout.toNanos()) {
+                        log.debug("{}: UDP association idle for {}: closing", controlPeer, idleTimeout);
+                        return;
+                    }
+                }
             }
         } catch (IOException e) {
             log.debug("{}: control connection failed: {}", controlPeer, e.getMessage());
@@ -88,6 +142,7 @@ final class UdpAssociation {
             try {
                 packet.setData(buffer);
                 clientSide.receive(packet);
+                lastActivity = System.nanoTime();
                 InetSocketAddress source = (InetSocketAddress) packet.getSocketAddress();
                 if (!fromClient(source)) {
                     log.debug("{}: dropped a datagram from {}", controlPeer, source);
@@ -103,9 +158,11 @@ final class UdpAssociation {
                 }
             } catch (ConnectException e) {
                 log.debug("{}: datagram refused: {}", controlPeer, e.getMessage());
-            } catch (SocketException closed) {
-                return;
             } catch (IOException e) {
+                // A send fails for one datagram's sake (port 0, no route): only a closed socket ends the loop.
+                if (clientSide.isClosed() || worldSide.isClosed()) {
+                    return;
+                }
                 log.debug("{}: datagram not sent: {}", controlPeer, e.getMessage());
             }
         }
@@ -118,6 +175,7 @@ final class UdpAssociation {
             try {
                 packet.setData(buffer);
                 worldSide.receive(packet);
+                lastActivity = System.nanoTime();
                 InetSocketAddress source = (InetSocketAddress) packet.getSocketAddress();
                 InetSocketAddress client = clientUdp;
                 if (client == null || !contacted.contains(source)) {
@@ -126,10 +184,25 @@ final class UdpAssociation {
                 }
                 byte[] wrapped = UdpHeader.wrap(source, buffer, packet.getLength());
                 clientSide.send(new DatagramPacket(wrapped, wrapped.length, client));
-            } catch (SocketException closed) {
-                return;
             } catch (IOException e) {
+                if (clientSide.isClosed() || worldSide.isClosed()) {
+                    return;
+                }
                 log.debug("{}: reply not delivered: {}", controlPeer, e.getMessage());
+            }
+        }
+    }
+
+    /** Runs a relay loop; if it fails unexpectedly, the association ends rather than staying open and deaf. */
+    private void guarded(Runnable loop) {
+        try {
+            loop.run();
+        } catch (RuntimeException e) {
+            log.error("{}: UDP relay failed; ending the association", controlPeer, e);
+            try {
+                control.close();
+            } catch (IOException ignored) {
+                // closing is all we wanted
             }
         }
     }

@@ -1,0 +1,138 @@
+package dev.mpp.runtime.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mpp.runtime.testkit.SocksWire;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code mpp} command's contract: output, exit codes, and one-line errors. */
+class MainTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final Main main = new Main(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    @Test
+    void versionPrintsTheProjectVersion() {
+        assertEquals(0, main.execute(new String[] {"--version"}, false));
+        assertTrue(Pattern.matches("mpp \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\\R", out()), out());
+    }
+
+    @Test
+    void helpListsEveryCommand() {
+        assertEquals(0, main.execute(new String[] {"--help"}, false));
+        for (String command : new String[] {"run [--config FILE]", "check-config FILE", "plugins", "--version", "--help"}) {
+            assertTrue(out().contains(command), command + " missing from:\n" + out());
+        }
+    }
+
+    @Test
+    void pluginsListsTheSocksInboundAndBothAuthenticatorsWithTheirModules() {
+        assertEquals(0, main.execute(new String[] {"plugins"}, false));
+        assertTrue(Pattern.compile("(?m)^inbound +socks5 +dev\\.mpp\\.plugin\\.socks5 +\\S+ +boot$").matcher(out()).find(), out());
+        assertTrue(Pattern.compile("(?m)^authenticator +none +dev\\.mpp\\.plugin\\.auth ").matcher(out()).find(), out());
+        assertTrue(Pattern.compile("(?m)^authenticator +username-password +dev\\.mpp\\.plugin\\.auth ").matcher(out()).find(), out());
+    }
+
+    @Test
+    void checkConfigAcceptsAGoodFile(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("ok.json"), "{\"socks\": {\"listen\": \"127.0.0.1:1080\"}}");
+        assertEquals(0, main.execute(new String[] {"check-config", file.toString()}, false));
+        assertEquals(file + ": OK\n", out());
+    }
+
+    @Test
+    void checkConfigRejectsABadFileWithOneLineAndExitTwo(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("bad.json"), "{\n  \"socks\": {\"listn\": \"127.0.0.1:1080\"}\n}");
+        assertEquals(2, main.execute(new String[] {"check-config", file.toString()}, false));
+        assertTrue(err().startsWith("mpp: socks.listn: unknown field (expected one of: "), err());
+        assertTrue(err().endsWith("line 2 column 13\n"), err());
+        assertEquals("", out());
+    }
+
+    @Test
+    void checkConfigNamesAnUnknownAuthenticatorAndWhatIsAvailable(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("auth.json"), "{\"socks\": {\"auth\": {\"method\": \"kerberos\"}}}");
+        assertEquals(2, main.execute(new String[] {"check-config", file.toString()}, false));
+        assertEquals("mpp: unknown authenticator 'kerberos' (available: none, username-password)\n", err());
+    }
+
+    @Test
+    void checkConfigChecksTheInboundPluginsOptionsToo(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("opts.json"), "{\"socks\": {\"options\": {\"bindTimeoutSecond\": 5}}}");
+        assertEquals(2, main.execute(new String[] {"check-config", file.toString()}, false));
+        assertEquals("mpp: socks.options.bindTimeoutSecond: unknown option (expected one of: bindTimeoutSeconds), "
+                + "line 1 column 24\n", err());
+    }
+
+    @Test
+    void aConfigWithNothingToRunIsRefused(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("empty.json"), "{}");
+        assertEquals(2, main.execute(new String[] {"check-config", file.toString()}, false));
+        assertEquals("mpp: nothing to run: the config has no listener (expected \"socks\": {...})\n", err());
+    }
+
+    @Test
+    void refusesAnOpenProxyOnANonLoopbackAddress(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("open.json"), "{\"socks\": {\"listen\": \"0.0.0.0:0\"}}");
+        assertEquals(2, main.execute(new String[] {"run", "--config", file.toString()}, false));
+        assertTrue(err().contains("is not a loopback address and socks.auth is 'none'"), err());
+    }
+
+    @Test
+    void allowOpenProxyLetsItStartAnyway(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("open.json"), "{\"socks\": {\"listen\": \"0.0.0.0:0\", \"allowOpenProxy\": true}}");
+        assertEquals(0, main.execute(new String[] {"check-config", file.toString()}, false));
+    }
+
+    @Test
+    void anAddressInUseIsAFailureToStart(@TempDir Path dir) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Path file = Files.writeString(dir.resolve("taken.json"),
+                    "{\"socks\": {\"listen\": \"127.0.0.1:" + taken.getLocalPort() + "\"}}");
+            assertEquals(1, main.execute(new String[] {"run", "--config", file.toString()}, false));
+            assertTrue(err().startsWith("mpp: cannot start: "), err());
+        }
+    }
+
+    @Test
+    void runServesUntilClosed(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("run.json"), "{\"socks\": {\"listen\": \"127.0.0.1:0\"}}");
+        assertEquals(0, main.execute(new String[] {"run", "--config", file.toString()}, false));
+        try (SocksWire probe = SocksWire.connect(main.started.socksAddress())) {
+            probe.greetNoAuth();
+        } finally {
+            main.started.close(Duration.ZERO);
+        }
+    }
+
+    @Test
+    void unknownCommandPrintsUsageAndExitsTwo() {
+        assertEquals(2, main.execute(new String[] {"serve"}, false));
+        assertTrue(err().startsWith("mpp: unknown command 'serve'\nUsage: mpp <command>"), err());
+    }
+
+    @Test
+    void noCommandPrintsUsageAndExitsTwo() {
+        assertEquals(2, main.execute(new String[0], false));
+        assertTrue(err().contains("Usage: mpp <command>"), err());
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+}
