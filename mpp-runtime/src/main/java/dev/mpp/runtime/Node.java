@@ -87,7 +87,7 @@ public final class Node implements AutoCloseable {
         checkOpenProxy(c, authenticator);
         DirectOutbound outbound = new DirectOutbound(new AccessRules(c.rules()), c.connectTimeout());
         Inbound inbound = plugins.providers(Spi.INBOUND, InboundProvider.class).get("socks5").create(new InboundContext(
-                c.options(), authenticator, outbound, new Splice(c.bufferSize(), c.idleTimeout(), timers), c.idleTimeout()));
+                c.options(), authenticator, outbound, new Splice(c.bufferSize(), relayGrowthBudget(), c.idleTimeout(), timers), c.idleTimeout()));
         return new SocksService(inbound, outbound);
     }
 
@@ -98,13 +98,27 @@ public final class Node implements AutoCloseable {
         return timers;
     }
 
-    /** Relay buffers are allocated per connection; say so if the limits allow more than the heap holds. */
+    /**
+     * How much all relay buffers together may grow beyond their first size: half the heap's size, so
+     * the JVM's memory setting (-Xmx) also bounds the relay's. Most of it is direct memory outside the
+     * heap; a buffer that finds the budget spent keeps its size, which only costs speed.
+     */
+    private static long relayGrowthBudget() {
+        return Runtime.getRuntime().maxMemory() / 2;
+    }
+
+    /**
+     * Every relayed connection holds two buffers of at least {@link Splice#FIRST_BUFFER_SIZE} (growth
+     * beyond that is bounded by {@link #relayGrowthBudget()}); say so if the limits allow more of
+     * those than half the heap.
+     */
     private static void warnIfBuffersExceedTheHeap(SocksConfig c) {
-        long worstCase = 2L * c.bufferSize() * c.maxConnections();
-        if (worstCase > Runtime.getRuntime().maxMemory() / 2) {
-            log.warn("maxConnections {} x 2 x bufferSize {} = {} MiB of relay buffers, more than half of the {} MiB heap: "
-                            + "lower them or give the JVM more memory (MPP_JAVA_OPTS=-Xmx...)", c.maxConnections(),
-                    c.bufferSize(), worstCase >> 20, Runtime.getRuntime().maxMemory() >> 20);
+        long firstBuffers = 2L * Math.min(Splice.FIRST_BUFFER_SIZE, c.bufferSize()) * c.maxConnections();
+        if (firstBuffers > Runtime.getRuntime().maxMemory() / 2) {
+            log.warn("maxConnections {} x 2 x {} KiB = {} MiB of relay buffers, more than half of the {} MiB heap: "
+                            + "lower maxConnections or give the JVM more memory (MPP_JAVA_OPTS=-Xmx...)", c.maxConnections(),
+                    Math.min(Splice.FIRST_BUFFER_SIZE, c.bufferSize()) >> 10, firstBuffers >> 20,
+                    Runtime.getRuntime().maxMemory() >> 20);
         }
     }
 

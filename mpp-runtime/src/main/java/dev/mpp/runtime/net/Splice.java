@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,15 +36,22 @@ public final class Splice implements Relay {
      * an idle or interactive connection holds little memory, while a bulk transfer reaches the
      * full size after a few reads, and larger reads and writes cost less CPU per byte.
      */
-    private static final int FIRST_BUFFER_SIZE = 16 * 1024;
+    public static final int FIRST_BUFFER_SIZE = 16 * 1024;
 
     private final int bufferSize;
     private final Duration idleTimeout;
     private final ScheduledExecutorService timers;
+    /** Bytes by which buffers may still grow, all connections together. */
+    private final AtomicLong growthBudget;
 
-    /** @param bufferSize the most a direction's buffer grows to */
-    public Splice(int bufferSize, Duration idleTimeout, ScheduledExecutorService timers) {
+    /**
+     * @param bufferSize   the most a direction's buffer grows to
+     * @param growthBudget how many bytes all buffers together may grow by beyond their first size:
+     *                     past it, a buffer stays as it is until others give memory back
+     */
+    public Splice(int bufferSize, long growthBudget, Duration idleTimeout, ScheduledExecutorService timers) {
         this.bufferSize = bufferSize;
+        this.growthBudget = new AtomicLong(growthBudget);
         this.idleTimeout = idleTimeout;
         this.timers = timers;
     }
@@ -52,9 +60,28 @@ public final class Splice implements Relay {
         return Math.min(FIRST_BUFFER_SIZE, bufferSize);
     }
 
-    /** The next size after a read has filled a buffer of {@code capacity} bytes. */
-    private int grown(int capacity) {
-        return (int) Math.min(bufferSize, 4L * capacity);
+    /**
+     * The size a buffer of {@code capacity} bytes that a read has just filled grows to: fourfold, up
+     * to bufferSize, as far as the growth budget allows; {@code capacity} itself when it may not grow.
+     */
+    private int grownSize(int capacity) {
+        int next = (int) Math.min(bufferSize, 4L * capacity);
+        long extra = next - capacity;
+        if (extra > 0 && growthBudget.addAndGet(-extra) < 0) {
+            growthBudget.addAndGet(extra);
+            return capacity;
+        }
+        return next;
+    }
+
+    /** What is left of the growth budget now. */
+    long growthBudget() {
+        return growthBudget.get();
+    }
+
+    /** Gives back to the budget what a buffer of {@code capacity} bytes took from it. */
+    private void releaseGrowth(int capacity) {
+        growthBudget.addAndGet(capacity - firstBufferSize());
     }
 
     @Override
@@ -110,14 +137,17 @@ public final class Splice implements Relay {
                 for (int n; (n = in.read(buffer)) >= 0; ) {
                     lastActivity = System.nanoTime();
                     out.write(buffer, 0, n);
-                    if (n == buffer.length && n < bufferSize) {
-                        buffer = new byte[grown(n)];
+                    int size = n == buffer.length ? grownSize(n) : n;
+                    if (size > buffer.length) {
+                        buffer = new byte[size];
                     }
                 }
                 halfClose.run();
             } catch (IOException e) {
                 log.debug("relay {} ended: {}", direction, e.getMessage());
                 abort();
+            } finally {
+                releaseGrowth(buffer.length);
             }
         }
 
@@ -127,8 +157,8 @@ public final class Splice implements Relay {
          */
         void pump(SocketChannel in, SocketChannel out, HalfClose halfClose, String direction) {
             Arena arena = Arena.ofConfined();
+            ByteBuffer buffer = arena.allocate(firstBufferSize()).asByteBuffer();
             try {
-                ByteBuffer buffer = arena.allocate(firstBufferSize()).asByteBuffer();
                 while (in.read(buffer) >= 0) {
                     lastActivity = System.nanoTime();
                     boolean filled = !buffer.hasRemaining();
@@ -136,10 +166,11 @@ public final class Splice implements Relay {
                     while (buffer.hasRemaining()) {
                         out.write(buffer);
                     }
-                    if (filled && buffer.capacity() < bufferSize) {
+                    int size = filled ? grownSize(buffer.capacity()) : buffer.capacity();
+                    if (size > buffer.capacity()) {
                         arena.close();
                         arena = Arena.ofConfined();
-                        buffer = arena.allocate(grown(buffer.capacity())).asByteBuffer();
+                        buffer = arena.allocate(size).asByteBuffer();
                     } else {
                         buffer.clear();
                     }
@@ -149,6 +180,7 @@ public final class Splice implements Relay {
                 log.debug("relay {} ended: {}", direction, e.getMessage());
                 abort();
             } finally {
+                releaseGrowth(buffer.capacity());
                 arena.close();
             }
         }
