@@ -83,19 +83,27 @@ start() {
   pgids+=("$!")
 }
 
-# A loopback TCP port nothing listens on.
+# A loopback TCP port nothing listens on, below the kernel's ephemeral range (so that no outgoing
+# connection can be holding it when the server binds).
 free_port() {
-  local port
+  local port low
+  read -r low _ </proc/sys/net/ipv4/ip_local_port_range
   while :; do
-    port=$((20000 + RANDOM % 40000))
+    port=$((10000 + RANDOM % (low - 10000)))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
   done
 }
 
+# Waits until $port listens, and checks that it is our server ($3, its pid) that does.
 wait_port() {
-  local port=$1 name=$2
+  local port=$1 name=$2 pid=$3
   for _ in $(seq 100); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return; fi
+    kill -0 "$pid" 2>/dev/null || { echo "$name exited at start; its log is in $out" >&2; exit 1; }
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      sleep 0.2
+      kill -0 "$pid" 2>/dev/null || { echo "$name exited at start; its log is in $out" >&2; exit 1; }
+      return
+    fi
     sleep 0.1
   done
   echo "$name did not start listening on $port; its log is in $out" >&2; exit 1
@@ -155,12 +163,12 @@ if [ -n "${MPP_B_JAVA_OPTS:-}${MPP_B_SOCKS_OPTS:-}${MPP_B_IMAGE:-}" ]; then
   printf '{"socks": {"listen": "127.0.0.1:%s"%s}}\n' "$mppb_port" "${MPP_B_SOCKS_OPTS:+, $MPP_B_SOCKS_OPTS}" >"$work/mpp-b.json"
   MPP_JAVA_OPTS=${MPP_B_JAVA_OPTS:-} start "$out/mpp-b.log" "${MPP_B_IMAGE:-$root/distribution/target/mpp}/bin/mpp" \
     run --config "$work/mpp-b.json"
-  wait_port "$mppb_port" "MPP (b)"
+  wait_port "$mppb_port" "MPP (b)" "${pgids[4]}"
   names+=(mpp-b)
 fi
-wait_port "$mpp_port" MPP
-wait_port "$dante_port" Dante
-wait_port "$micro_port" microsocks
+wait_port "$mpp_port" MPP "${pgids[1]}"
+wait_port "$dante_port" Dante "${pgids[2]}"
+wait_port "$micro_port" microsocks "${pgids[3]}"
 
 # name -> curl proxy argument and process group whose CPU time is counted
 declare -A proxy=([direct]="" [mpp]="127.0.0.1:$mpp_port" [dante]="127.0.0.1:$dante_port" [microsocks]="127.0.0.1:$micro_port")
