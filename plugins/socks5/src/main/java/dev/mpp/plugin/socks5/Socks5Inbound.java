@@ -72,6 +72,10 @@ final class Socks5Inbound implements Inbound {
     /** Method negotiation; never selects a method the client did not offer. */
     private boolean negotiateMethod(InputStream in, OutputStream out) throws IOException {
         int version = in.read();
+        if (version < 0) {
+            log.debug("closed before the greeting");
+            return false;
+        }
         if (version != Socks5.VERSION) {
             // Not SOCKS5 (an HTTP request, SOCKS4, noise): there is no reply a client would understand.
             log.debug("version byte {} (expected 5): closing", version);
