@@ -48,7 +48,7 @@ public final class DirectOutbound implements Outbound {
                 socket.connect(new InetSocketAddress(address, destination.port()), (int) Math.min(Integer.MAX_VALUE, remainingMillis));
                 return new SocketUpstream(channel);
             } catch (IOException e) {
-                closeQuietly(channel);
+                Quietly.close(channel);
                 last = failure(destination, address, e);
             }
             if (System.nanoTime() >= deadline) {
@@ -108,16 +108,5 @@ public final class DirectOutbound implements Outbound {
             reason = ConnectFailure.GENERAL;
         }
         return new ConnectException(reason, destination + " (" + address.getHostAddress() + "): " + message, e);
-    }
-
-    private static void closeQuietly(SocketChannel channel) {
-        if (channel == null) {
-            return;
-        }
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // nothing left to release
-        }
     }
 }

@@ -100,30 +100,30 @@ public final class Listener implements AutoCloseable {
         InetAddress client = socket.getInetAddress();
         if (!admits.test(client)) {
             log.info("{}: {} refused by an access rule", name, client.getHostAddress());
-            closeQuietly(socket);
+            Quietly.close(socket);
             return;
         }
         if (!permits.tryAcquire()) {
             log.warn("{}: {} refused: {} connections already open", name, client.getHostAddress(), limits.maxConnections());
-            closeQuietly(socket);
+            Quietly.close(socket);
             return;
         }
         if (!takeClientPlace(client)) {
             log.warn("{}: {} refused: {} connections from it already open", name, client.getHostAddress(),
                     limits.maxConnectionsPerClient());
             permits.release();
-            closeQuietly(socket);
+            Quietly.close(socket);
             return;
         }
         open.add(socket);
         try {
             ScheduledFuture<?> deadline = timers.schedule(() -> {
                 log.debug("{}: handshake deadline passed for {}", name, socket.getRemoteSocketAddress());
-                closeQuietly(socket);
+                Quietly.close(socket);
             }, limits.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
             Thread.ofVirtual().name(name + "-" + socket.getRemoteSocketAddress()).start(() -> serve(socket, client, deadline));
         } catch (RuntimeException e) { // the node is shutting down: the timers are gone
-            closeQuietly(socket);
+            Quietly.close(socket);
             release(client);
             open.remove(socket);
         }
@@ -179,7 +179,7 @@ public final class Listener implements AutoCloseable {
 
     /** Stops accepting, waits up to {@code grace} for connections to end, then closes the rest. */
     public void close(Duration grace) {
-        closeQuietly(server);
+        Quietly.close(server);
         try {
             acceptThread.join();
             long deadline = System.nanoTime() + grace.toNanos();
@@ -191,20 +191,12 @@ public final class Listener implements AutoCloseable {
         }
         if (!open.isEmpty()) {
             log.info("{}: closing {} connections still open after the grace period", name, open.size());
-            open.forEach(Listener::closeQuietly);
+            open.forEach(Quietly::close);
         }
     }
 
     @Override
     public void close() {
         close(Duration.ZERO);
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
-        try {
-            c.close();
-        } catch (Exception ignored) {
-            // closing is all we wanted
-        }
     }
 }

@@ -193,16 +193,8 @@ public final class Splice implements Relay {
         }
 
         private void abort() {
-            try {
-                client.close();
-            } catch (IOException ignored) {
-                // closing is all we wanted
-            }
-            try {
-                upstream.close();
-            } catch (IOException ignored) {
-                // closing is all we wanted
-            }
+            Quietly.close(client);
+            Quietly.close(upstream);
         }
     }
 }
