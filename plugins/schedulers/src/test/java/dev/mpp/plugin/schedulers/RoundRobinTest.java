@@ -1,0 +1,47 @@
+package dev.mpp.plugin.schedulers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.mpp.api.Options;
+import dev.mpp.api.spi.PathScheduler;
+import dev.mpp.api.spi.PathView;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RoundRobinTest {
+    private final PathScheduler scheduler = new RoundRobinProvider().create(Options.empty("scheduler"));
+
+    record Path(int index) implements PathView {
+        public int weight() { return 1; }
+        public long smoothedRttNanos() { return -1; }
+        public long bytesInFlight() { return 0; }
+        public long writableBytes() { return 0; }
+    }
+
+    private List<Integer> choose(int packets, List<PathView> paths) {
+        List<Integer> chosen = new ArrayList<>();
+        for (int i = 0; i < packets; i++) {
+            chosen.add(scheduler.select(paths, 1000).index());
+        }
+        return chosen;
+    }
+
+    @Test
+    void takesThePathsInTurn() {
+        assertEquals(List.of(0, 1, 2, 0, 1, 2, 0), choose(7, List.of(new Path(0), new Path(1), new Path(2))));
+    }
+
+    @Test
+    void skipsAPathWithoutRoomAndComesBackToItLater() {
+        List<PathView> all = List.of(new Path(0), new Path(1), new Path(2));
+        assertEquals(List.of(0, 1), choose(2, all));
+        assertEquals(List.of(0, 1, 0), choose(3, List.of(new Path(0), new Path(1))));
+        assertEquals(List.of(1, 2, 0, 1), choose(4, all));
+    }
+
+    @Test
+    void oneLivePathTakesEverything() {
+        assertEquals(List.of(1, 1, 1), choose(3, List.of(new Path(1))));
+    }
+}
