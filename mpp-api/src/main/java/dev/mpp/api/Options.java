@@ -25,7 +25,9 @@ public final class Options {
     /**
      * @param path      where this object is in the config, e.g. {@code "socks.auth"}; empty at the root
      * @param values    the members, in file order; see the class doc for the allowed value types
-     * @param locations for each member, where it is in the file ({@code "line 3 column 5"}); may lack keys
+     * @param locations for each member, where it is in the file ({@code "line 3 column 5"}); may lack keys.
+     *                  It may also hold {@code "member[i]"} for the elements of a list member, and the empty
+     *                  key {@code ""} for where this object itself starts, which errors about absent members show
      */
     public Options(String path, Map<String, ?> values, Map<String, String> locations) {
         this.path = Objects.requireNonNull(path, "path");
@@ -163,9 +165,12 @@ public final class Options {
         }
     }
 
-    /** An error about member {@code key}, with its path and location. */
+    /**
+     * An error about member {@code key}, with its path and location. The key may name a list element,
+     * {@code "via[0]"}; an absent member is reported where this object starts, if that is known.
+     */
     public ConfigException error(String key, String message) {
-        String where = locations.get(key);
+        String where = locations.getOrDefault(key, locations.get(""));
         return new ConfigException(child(key) + ": " + message + (where == null ? "" : ", " + where));
     }
 

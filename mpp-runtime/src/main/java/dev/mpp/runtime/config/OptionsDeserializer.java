@@ -15,13 +15,14 @@ import java.util.Map;
 
 /**
  * Reads a plugin's section into {@link Options}, remembering where each member is in the file so
- * that the plugin's own validation errors can point at the line and column.
+ * that the plugin's own validation errors can point at the line and column: a member at its name,
+ * a list element ({@code "via[0]"}) at its value, and an absent member at the start of its object.
  */
 final class OptionsDeserializer extends JsonDeserializer<Options> {
     @Override
     public Options deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
         if (!p.isExpectedStartObjectToken()) {
-            return (Options) ctxt.handleUnexpectedToken(Options.class, p);
+            return (Options) ctxt.handleUnexpectedToken(Options.class, p.currentToken(), p, "expected an object");
         }
         return readObject(p, ctxt, path(p.getParsingContext().pathAsPointer()));
     }
@@ -29,23 +30,30 @@ final class OptionsDeserializer extends JsonDeserializer<Options> {
     private Options readObject(JsonParser p, DeserializationContext ctxt, String path) throws IOException {
         Map<String, Object> values = new LinkedHashMap<>();
         Map<String, String> locations = new LinkedHashMap<>();
+        locations.put("", where(p.currentTokenLocation()));
         for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
             String key = p.currentName();
             locations.put(key, where(p.currentTokenLocation()));
             p.nextToken();
-            values.put(key, readValue(p, ctxt, path.isEmpty() ? key : path + "." + key));
+            values.put(key, readValue(p, ctxt, path.isEmpty() ? key : path + "." + key, key, locations));
         }
         return new Options(path, values, locations);
     }
 
-    private Object readValue(JsonParser p, DeserializationContext ctxt, String path) throws IOException {
+    /**
+     * @param member    the value's name relative to the object that holds it: {@code via}, {@code via[0]}
+     * @param locations that object's locations, which get one for each list element
+     */
+    private Object readValue(JsonParser p, DeserializationContext ctxt, String path, String member,
+                             Map<String, String> locations) throws IOException {
         return switch (p.currentToken()) {
             case START_OBJECT -> readObject(p, ctxt, path);
             case START_ARRAY -> {
                 List<Object> list = new ArrayList<>();
-                int i = 0;
                 for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-                    list.add(readValue(p, ctxt, path + "[" + i++ + "]"));
+                    String element = "[" + list.size() + "]";
+                    locations.put(member + element, where(p.currentTokenLocation()));
+                    list.add(readValue(p, ctxt, path + element, member + element, locations));
                 }
                 yield list;
             }
