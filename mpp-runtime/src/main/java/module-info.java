@@ -4,6 +4,7 @@
  *
  * @uses dev.mpp.api.spi.InboundProvider
  * @uses dev.mpp.api.spi.AuthenticatorProvider
+ * @provides dev.mpp.api.spi.RouteSourceProvider {@code static}: the config file's routes
  */
 module dev.mpp.runtime {
     requires dev.mpp.api;
@@ -23,4 +24,7 @@ module dev.mpp.runtime {
     uses dev.mpp.api.spi.PathSchedulerProvider;
     uses dev.mpp.api.spi.ArqStrategyProvider;
     uses dev.mpp.api.spi.PeerAuthenticatorProvider;
+
+    // The runtime's own provider; it is still found by name, like any plugin's.
+    provides dev.mpp.api.spi.RouteSourceProvider with dev.mpp.runtime.route.StaticRouteSourceProvider;
 }

@@ -16,7 +16,6 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import dev.mpp.api.ConfigException;
 import dev.mpp.api.HostPort;
 import dev.mpp.api.Options;
-import dev.mpp.api.Route;
 import dev.mpp.runtime.net.Cidr;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,7 +37,6 @@ public final class ConfigLoader {
                 .addDeserializer(HostPort.class, fromString(HostPort.class, ValueParsers::hostPort))
                 .addDeserializer(Duration.class, fromString(Duration.class, ValueParsers::duration))
                 .addDeserializer(Cidr.class, fromString(Cidr.class, Cidr::parse))
-                .addDeserializer(Route.RelayHop.class, fromString(Route.RelayHop.class, ValueParsers::relayHop))
                 .addDeserializer(Options.class, new OptionsDeserializer());
         this.mapper = JsonMapper.builder()
                 .addModule(values)

@@ -11,7 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Parsers for the config's string-typed values. Each throws IllegalArgumentException saying what is expected. */
-final class ValueParsers {
+public final class ValueParsers {
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
     /** Longer than any sensible timeout, and far from where nanosecond arithmetic overflows. */
     static final Duration MAX_DURATION = Duration.ofDays(365);
@@ -43,7 +43,7 @@ final class ValueParsers {
     }
 
     /** {@code socks5://[user:pass@]host:port}. */
-    static Route.RelayHop relayHop(String text) {
+    public static Route.RelayHop relayHop(String text) {
         String expected = "'" + text + "' is not a relay (expected socks5://[user:pass@]host:port)";
         URI uri;
         try {

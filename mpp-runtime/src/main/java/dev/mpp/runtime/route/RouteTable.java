@@ -1,0 +1,43 @@
+package dev.mpp.runtime.route;
+
+import dev.mpp.api.HostPort;
+import dev.mpp.api.Route;
+import java.util.List;
+import java.util.Optional;
+
+/** The routes of one version of the config, in file order. Immutable; a reload builds a new one. */
+final class RouteTable {
+    static final RouteTable EMPTY = new RouteTable(List.of());
+
+    /** A route and the destinations it serves. */
+    record Entry(List<Match> match, Route route) {
+        Entry {
+            match = List.copyOf(match);
+        }
+    }
+
+    private final List<Entry> entries;
+    private final List<Optional<Route>> found;
+
+    RouteTable(List<Entry> entries) {
+        this.entries = List.copyOf(entries);
+        this.found = this.entries.stream().map(e -> Optional.of(e.route())).toList();
+    }
+
+    /** The first route with an entry matching {@code destination}; empty for a direct connection. */
+    Optional<Route> lookup(HostPort destination) {
+        Destination d = Destination.of(destination);
+        for (int i = 0; i < entries.size(); i++) {
+            for (Match m : entries.get(i).match()) {
+                if (m.matches(d)) {
+                    return found.get(i);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    int size() {
+        return entries.size();
+    }
+}
