@@ -52,8 +52,16 @@ final class StaticRouteSource implements RouteSource {
     private String problem;
     private int missingPolls;
 
-    /** What the file looked like when it was last read. */
-    private record Seen(FileTime modified, long size, Object fileKey, byte[] sha256, Instant readAt) {}
+    /** What the file system says about the file; a new file key means the file was replaced. */
+    private record Stamp(FileTime modified, long size, Object fileKey) {
+        static Stamp of(Path file) throws IOException {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            return new Stamp(a.lastModifiedTime(), a.size(), a.fileKey());
+        }
+    }
+
+    /** The file as it was last read. */
+    private record Seen(Stamp stamp, byte[] sha256, Instant readAt) {}
 
     /** Routes that never change. */
     StaticRouteSource(RouteTable table) {
@@ -87,7 +95,7 @@ final class StaticRouteSource implements RouteSource {
         }
         try {
             // What the node has just loaded: only a later change is a reload.
-            seen = read(stat(file)).seen();
+            seen = read(Stamp.of(file)).seen();
         } catch (IOException e) {
             seen = null; // the first poll reads it, or reports why it cannot
         }
@@ -139,21 +147,26 @@ final class StaticRouteSource implements RouteSource {
             } catch (InterruptedException e) {
                 return;
             }
-            poll();
+            try {
+                poll();
+            } catch (RuntimeException e) {
+                report("routes not reloaded from " + file + ", keeping the current " + table.size() + ": " + e);
+            }
         }
     }
 
     /** One look at the file: reload if its content changed. Runs on the watcher thread. */
     void poll() {
         try {
-            BasicFileAttributes now = stat(file);
+            Stamp now = Stamp.of(file);
             missingPolls = 0;
-            if (seen != null && seen.modified().equals(now.lastModifiedTime()) && seen.size() == now.size()
-                    && Objects.equals(seen.fileKey(), now.fileKey())
-                    && now.lastModifiedTime().toInstant().isBefore(seen.readAt().minus(RACY))) {
+            if (seen != null && seen.stamp().equals(now) && now.modified().toInstant().isBefore(seen.readAt().minus(RACY))) {
                 return;
             }
             Read read = read(now);
+            if (!now.equals(Stamp.of(file))) {
+                return; // still being written: the next poll reads it whole
+            }
             boolean unchanged = seen != null && Arrays.equals(seen.sha256(), read.seen().sha256());
             seen = read.seen();
             problem = null;
@@ -190,16 +203,12 @@ final class StaticRouteSource implements RouteSource {
         }
     }
 
-    private static BasicFileAttributes stat(Path file) throws IOException {
-        return Files.readAttributes(file, BasicFileAttributes.class);
-    }
-
     private record Read(String text, Seen seen) {}
 
-    private Read read(BasicFileAttributes before) throws IOException {
+    private Read read(Stamp before) throws IOException {
         Instant readAt = Instant.now();
         byte[] bytes = Files.readAllBytes(file);
-        Seen seen = new Seen(before.lastModifiedTime(), before.size(), before.fileKey(), sha256(bytes), readAt);
+        Seen seen = new Seen(before, sha256(bytes), readAt);
         return new Read(new String(bytes, StandardCharsets.UTF_8), seen);
     }
 
