@@ -42,7 +42,7 @@ final class StaticRouteSource implements RouteSource {
     private final Duration pollInterval;
     private final Consumer<String> info;
     private final Consumer<String> warn;
-    private final ConfigLoader loader = new ConfigLoader();
+    private final ConfigLoader loader;
     private final Thread watcher;
     private volatile RouteTable table;
     private volatile boolean closed;
@@ -87,9 +87,11 @@ final class StaticRouteSource implements RouteSource {
         this.info = info;
         this.warn = warn;
         if (file == null) {
+            this.loader = null;
             this.watcher = null;
             return;
         }
+        this.loader = new ConfigLoader();
         if (pollInterval.isNegative() || pollInterval.isZero()) {
             throw new IllegalArgumentException("pollInterval: " + pollInterval + " (expected: more than zero)");
         }
@@ -156,7 +158,7 @@ final class StaticRouteSource implements RouteSource {
     }
 
     /** One look at the file: reload if its content changed. Runs on the watcher thread. */
-    void poll() {
+    private void poll() {
         try {
             Stamp now = Stamp.of(file);
             missingPolls = 0;
