@@ -90,16 +90,18 @@ public final class Main {
 
     private int run(List<String> args, Path pluginsFolder, boolean installShutdownHook) {
         NodeConfig config;
+        Path configFile = null;
         if (args.isEmpty()) {
             config = NodeConfig.defaults();
         } else if (args.size() == 2 && args.get(0).equals("--config")) {
-            config = new ConfigLoader().load(Path.of(args.get(1)));
+            configFile = Path.of(args.get(1));
+            config = new ConfigLoader().load(configFile);
         } else {
             return usage("run takes --config FILE or nothing");
         }
         PluginRegistry plugins = PluginRegistry.load(pluginsFolder);
         try {
-            Node node = Node.start(config, plugins);
+            Node node = Node.start(config, plugins, configFile);
             started = node;
             if (installShutdownHook) {
                 Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("mpp-shutdown").unstarted(node::close));

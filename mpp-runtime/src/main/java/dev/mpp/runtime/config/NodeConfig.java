@@ -23,17 +23,6 @@ public record NodeConfig(SocksConfig socks, MppConfig mpp, AdminConfig admin, Li
         return new NodeConfig(SocksConfig.defaults(), null, null, List.of());
     }
 
-    /** The MPP peer listener. */
-    public record MppConfig(HostPort listen, String peerKey) {
-        public MppConfig {
-            Required.check("listen", listen);
-            Required.check("peerKey", peerKey);
-            if (peerKey.length() < 32) {
-                throw new FieldException("peerKey", peerKey.length() + " characters (expected: at least 32)");
-            }
-        }
-    }
-
     /** The admin (metrics, health) listener. */
     public record AdminConfig(HostPort listen) {
         public AdminConfig {

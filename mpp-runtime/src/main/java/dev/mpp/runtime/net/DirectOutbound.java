@@ -34,6 +34,11 @@ public final class DirectOutbound implements Outbound {
 
     @Override
     public Upstream connect(InetSocketAddress client, HostPort destination) throws ConnectException {
+        return new SocketUpstream(open(client, destination));
+    }
+
+    /** Like {@link #connect}, for a caller that relays the channel itself. */
+    public SocketChannel open(InetSocketAddress client, HostPort destination) throws ConnectException {
         List<InetAddress> allowed = allowedAddresses(client, destination);
         ConnectException last = null;
         long deadline = System.nanoTime() + connectTimeout.toNanos();
@@ -46,7 +51,7 @@ public final class DirectOutbound implements Outbound {
                 socket.setTcpNoDelay(true);
                 socket.setKeepAlive(true);
                 socket.connect(new InetSocketAddress(address, destination.port()), (int) Math.min(Integer.MAX_VALUE, remainingMillis));
-                return new SocketUpstream(channel);
+                return channel;
             } catch (IOException e) {
                 Quietly.close(channel);
                 last = failure(destination, address, e);

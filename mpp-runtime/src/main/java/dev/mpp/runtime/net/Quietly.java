@@ -1,11 +1,11 @@
 package dev.mpp.runtime.net;
 
 /** Closing on paths where the connection is over anyway, and a failure to close changes nothing. */
-final class Quietly {
+public final class Quietly {
     private Quietly() {}
 
     /** Closes {@code c} if it is not null, ignoring any failure. */
-    static void close(AutoCloseable c) {
+    public static void close(AutoCloseable c) {
         if (c == null) {
             return;
         }

@@ -145,7 +145,7 @@ public final class Splice implements Relay {
                 halfClose.run();
             } catch (IOException e) {
                 log.debug("relay {} ended: {}", direction, e.getMessage());
-                abort();
+                abort(e);
             } finally {
                 releaseGrowth(buffer.length);
             }
@@ -178,7 +178,7 @@ public final class Splice implements Relay {
                 halfClose.run();
             } catch (IOException e) {
                 log.debug("relay {} ended: {}", direction, e.getMessage());
-                abort();
+                abort(e);
             } finally {
                 releaseGrowth(buffer.capacity());
                 arena.close();
@@ -188,11 +188,22 @@ public final class Splice implements Relay {
         void closeIfIdle() {
             if (System.nanoTime() - lastActivity > idleTimeout.toNanos()) {
                 log.debug("closing {} after {} idle", client.getRemoteSocketAddress(), idleTimeout);
-                abort();
+                abort(null);
             }
         }
 
-        private void abort() {
+        /**
+         * Closes both sides. When the upstream was reset (a multipath session that could not go on),
+         * the client's connection is reset too, so it cannot take a cut-off stream for a whole one.
+         */
+        private void abort(IOException cause) {
+            if (cause instanceof StreamResetException) {
+                try {
+                    client.setSoLinger(true, 0);
+                } catch (IOException ignored) {
+                    // closing is what matters
+                }
+            }
             Quietly.close(client);
             Quietly.close(upstream);
         }

@@ -37,6 +37,11 @@ final class RouteTable {
         return Optional.empty();
     }
 
+    /** The routes, in file order. */
+    List<Route> routes() {
+        return entries.stream().map(Entry::route).toList();
+    }
+
     int size() {
         return entries.size();
     }

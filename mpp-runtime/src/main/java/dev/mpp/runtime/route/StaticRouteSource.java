@@ -18,6 +18,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,7 +30,7 @@ import java.util.function.Consumer;
  * the source has a file, one virtual thread polls it and swaps in the routes of a changed file
  * that parses; a file with an error leaves the current routes in place and is reported once.
  */
-final class StaticRouteSource implements RouteSource {
+public final class StaticRouteSource implements RouteSource {
     /**
      * File systems with a coarse clock can change a file twice within one modification time: a file
      * modified this shortly before it was last read is read again, and its hash says if it changed.
@@ -103,6 +104,11 @@ final class StaticRouteSource implements RouteSource {
         }
         this.watcher = Thread.ofVirtual().name("mpp-routes-watch").unstarted(this::watch);
         watcher.start();
+    }
+
+    /** The routes in force now, in file order: for checking their plugin names at start-up. */
+    public List<Route> routes() {
+        return table.routes();
     }
 
     @Override

@@ -79,7 +79,7 @@ class MainTest {
     void aConfigWithNothingToRunIsRefused(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("empty.json"), "{}");
         assertEquals(2, main.execute(new String[] {"check-config", file.toString()}, false));
-        assertEquals("mpp: nothing to run: the config has no listener (expected \"socks\": {...})\n", err());
+        assertEquals("mpp: nothing to run: the config has no listener (expected \"socks\": {...} or \"mpp\": {\"listen\": ...})\n", err());
     }
 
     @Test

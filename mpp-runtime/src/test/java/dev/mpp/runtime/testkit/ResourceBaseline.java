@@ -79,7 +79,7 @@ public final class ResourceBaseline {
         List<String> problems = new ArrayList<>();
         for (RunningNode node : nodes) {
             if (node.openConnections() != 0) {
-                problems.add(node.openConnections() + " connections still open on " + node.socksAddress());
+                problems.add(node.openConnections() + " connections still open on " + node);
             }
         }
         List<String> newPlatform = platformThreads().stream().filter(t -> !platform.contains(t)).map(Thread::getName)

@@ -41,13 +41,23 @@ public final class RunningNode implements AutoCloseable {
         return socks(extraSocksMembers.isBlank() ? auth : extraSocksMembers + ", " + auth);
     }
 
+    /** The node itself, for what it counts: sessions, their paths, open connections. */
+    public Node node() {
+        return node;
+    }
+
+    /** {@code 127.0.0.1:port} of the node's MPP peer port. */
+    public String peerHostPort() {
+        return "127.0.0.1:" + node.peerAddress().getPort();
+    }
+
     public InetSocketAddress socksAddress() {
         return node.socksAddress();
     }
 
     /** Connections the node's SOCKS listener is serving now. */
     public int openConnections() {
-        return node.socksOpenConnections();
+        return node.socksOpenConnections() + node.peerOpenConnections();
     }
 
     /** The JDK's own SOCKS client, pointed at this node. */
@@ -66,6 +76,11 @@ public final class RunningNode implements AutoCloseable {
     }
 
     /** Closes at once, whatever is still open. */
+    @Override
+    public String toString() {
+        return node.toString();
+    }
+
     @Override
     public void close() {
         node.close(Duration.ZERO);

@@ -1,0 +1,38 @@
+package dev.mpp.runtime.session;
+
+import dev.mpp.api.frame.Frame;
+
+/**
+ * One sent packet, kept until the peer acknowledges it: DATA with its payload, or the FIN.
+ * Mutable, guarded by the session's lock.
+ */
+final class Packet {
+    final long seq;
+    /** Null for the FIN. */
+    final byte[] payload;
+    /** The path the latest copy was given to, or null while no path is up to take it. */
+    PathLink path;
+    /** When the latest copy was given to its path or written, by the session's clock. */
+    long sentNanos;
+    /** How many copies were given to paths. */
+    int transmissions;
+    boolean acked;
+
+    Packet(long seq, byte[] payload) {
+        this.seq = seq;
+        this.payload = payload;
+    }
+
+    boolean isFin() {
+        return payload == null;
+    }
+
+    /** What the packet costs a path while it is in flight: its payload and its header, roughly. */
+    int wireBytes() {
+        return (payload == null ? 0 : payload.length) + 16;
+    }
+
+    Frame frame() {
+        return payload == null ? new Frame.Fin(seq) : new Frame.Data(seq, payload);
+    }
+}

@@ -1,0 +1,192 @@
+package dev.mpp.runtime.session;
+
+import dev.mpp.api.frame.Frame;
+import dev.mpp.api.spi.FrameCodec;
+import dev.mpp.api.spi.PathView;
+import dev.mpp.runtime.net.Quietly;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+
+/**
+ * One path of a session once its handshake is done: a TCP stream to the peer with one reader and
+ * one writer thread. The writer sends what the session queued for this path, control frames
+ * first, then re-sent packets, then new ones. Every field but the socket is guarded by the
+ * session's lock.
+ */
+final class PathLink implements PathView {
+    enum State { UP, CLOSING, DOWN }
+
+    private static final int WRITE_BATCH = 256 * 1024;
+
+    final Session session;
+    final int index;
+    final String name;
+    private final int weight;
+    private final Socket socket;
+    private final FrameCodec codec;
+    private final FrameReader reader;
+    final Condition work;
+
+    final ArrayDeque<Frame> control = new ArrayDeque<>();
+    final ArrayDeque<Packet> resends = new ArrayDeque<>();
+    final ArrayDeque<Packet> data = new ArrayDeque<>();
+    State state = State.UP;
+    /** Bytes given to this path and not yet acknowledged. */
+    long inflightBytes;
+    /** A packet waited past its retransmission timeout here: take no new packets until an ACK shows the path moves. */
+    boolean suspect;
+    boolean closeReceived;
+    long closeSentNanos;
+    /** When the session asked this path to close (CLOSE or RESET queued). */
+    long closingSinceNanos;
+    long lastReceiveNanos;
+    long lastPingNanos;
+    long smoothedRtt = -1;
+    long rttVariation = -1;
+
+    long bytesSent;
+    long bytesReceived;
+    long packetsSent;
+    long packetsReceived;
+    long packetsResent;
+
+    /**
+     * @param reader the reader that did the handshake: it may hold bytes that arrived behind it
+     */
+    PathLink(Session session, int index, String name, int weight, Socket socket, FrameCodec codec, FrameReader reader,
+             long now) {
+        this.session = session;
+        this.index = index;
+        this.name = name;
+        this.weight = weight;
+        this.socket = socket;
+        this.codec = codec;
+        this.reader = reader;
+        this.work = session.newCondition();
+        this.lastReceiveNanos = now;
+        this.lastPingNanos = now;
+    }
+
+    @Override
+    public int index() {
+        return index;
+    }
+
+    @Override
+    public int weight() {
+        return weight;
+    }
+
+    @Override
+    public long smoothedRttNanos() {
+        return smoothedRtt;
+    }
+
+    @Override
+    public long bytesInFlight() {
+        return inflightBytes;
+    }
+
+    @Override
+    public long writableBytes() {
+        return Math.max(0, WRITE_BATCH - queuedBytes());
+    }
+
+    private long queuedBytes() {
+        long n = 0;
+        for (Packet p : data) {
+            n += p.wireBytes();
+        }
+        return n;
+    }
+
+    boolean isUp() {
+        return state == State.UP;
+    }
+
+    /** An RTT sample from a PONG: smoothed as TCP does (RFC 6298). */
+    void rttSample(long rtt) {
+        if (smoothedRtt < 0) {
+            smoothedRtt = rtt;
+            rttVariation = rtt / 2;
+        } else {
+            rttVariation = (3 * rttVariation + Math.abs(smoothedRtt - rtt)) / 4;
+            smoothedRtt = (7 * smoothedRtt + rtt) / 8;
+        }
+    }
+
+    PathStats stats() {
+        return new PathStats(index, name, state.name(), bytesSent, bytesReceived, packetsSent, packetsReceived,
+                packetsResent, smoothedRtt);
+    }
+
+    /** Unblocks both threads; the session has already taken the path out. */
+    void closeSocket() {
+        Quietly.close(socket);
+    }
+
+    /** Starts the writer thread. */
+    void startWriter() {
+        Thread.ofVirtual().name("mpp-path-" + name + "-writer").start(this::writeLoop);
+    }
+
+    /**
+     * Reads frames until the path ends and hands each to the session. Runs on the calling thread:
+     * the thread that did the handshake stays the path's reader.
+     */
+    void readLoop() {
+        reader.onRead(() -> session.received(this));
+        try {
+            while (session.onFrame(this, reader.next())) {
+                // each frame is the session's business
+            }
+        } catch (IOException e) {
+            session.pathFailed(this, e.getMessage());
+        } catch (RuntimeException e) {
+            session.pathFailed(this, "unexpected failure: " + e);
+            throw e;
+        }
+    }
+
+    private void writeLoop() {
+        ByteBuffer out = ByteBuffer.allocate(WRITE_BATCH + 64 * 1024);
+        try {
+            OutputStream stream = socket.getOutputStream();
+            while (true) {
+                List<Frame> batch = session.takeBatch(this, WRITE_BATCH);
+                if (batch == null) {
+                    return;
+                }
+                out.clear();
+                for (Frame frame : batch) {
+                    int size = codec.maxEncodedSize(frame);
+                    if (out.remaining() < size) {
+                        stream.write(out.array(), 0, out.position());
+                        out.clear();
+                        if (out.capacity() < size) {
+                            out = ByteBuffer.allocate(size);
+                        }
+                    }
+                    codec.encode(frame, out);
+                }
+                stream.write(out.array(), 0, out.position());
+                if (batch.getLast() instanceof Frame.Close || batch.getLast() instanceof Frame.Reset) {
+                    session.wroteLast(this);
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            session.pathFailed(this, e.getMessage());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "path " + name;
+    }
+}

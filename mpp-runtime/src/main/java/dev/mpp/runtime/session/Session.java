@@ -1,0 +1,808 @@
+package dev.mpp.runtime.session;
+
+import dev.mpp.api.frame.ErrorCode;
+import dev.mpp.api.frame.Frame;
+import dev.mpp.api.frame.Mid;
+import dev.mpp.api.spi.ArqStrategy;
+import dev.mpp.api.spi.PathScheduler;
+import dev.mpp.api.spi.PathView;
+import dev.mpp.api.spi.Upstream;
+import dev.mpp.runtime.net.StreamResetException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One multipath session: a reliable, ordered byte stream each way over any number of paths
+ * (docs/mpp-protocol.md, sections 8 to 10). The same class serves the opener and the acceptor;
+ * only how paths arrive differs, and that is the business of {@link SessionOpener} and
+ * {@link SessionAcceptor}.
+ *
+ * <p>Threads: the local side writes into {@link #output()} and reads from {@link #input()} (for
+ * example the two pumps of a relay), every path has a reader and a writer thread, and a timer
+ * ticks every {@value #TICK_MILLIS} ms for keepalives, retransmission timeouts and deadlines. All
+ * state is guarded by one lock; nothing blocks while holding it.
+ */
+public final class Session implements Upstream {
+    private static final Logger log = LoggerFactory.getLogger(Session.class);
+    static final int TICK_MILLIS = 100;
+    /** How long a path waits for the peer's CLOSE after sending its own. */
+    private static final long CLOSE_LINGER_NANOS = Duration.ofSeconds(5).toNanos();
+
+    public enum State { ESTABLISHED, DONE, RESET }
+
+    final Mid mid;
+    final String label;
+    private final SessionSettings settings;
+    private final PathScheduler scheduler;
+    private final ArqStrategy arq;
+    private final LongSupplier clock;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** The local side's reader and writer wait here for bytes, credit, a path, or the end. */
+    private final Condition changed = lock.newCondition();
+    private final SendHalf send;
+    private final ReceiveHalf receive;
+    private final List<PathLink> paths = new ArrayList<>();
+    /** Unacknowledged packets whose path failed while no other path was up. */
+    private final List<Packet> orphans = new ArrayList<>();
+    private final ScheduledExecutorService timers;
+    private final ScheduledFuture<?> ticker;
+    private final Runnable onEnd;
+
+    private State state = State.ESTABLISHED;
+    private String endReason = "";
+    private long noPathSince;
+    private boolean closedLocally;
+    private long closedLocallyAt;
+    private int receivedSinceAck;
+    private long lastAckNanos;
+    private boolean ackTimerArmed;
+    private PathLink lastArrival;
+    private final List<PathStats> finishedPaths = new ArrayList<>();
+
+    private final InputStream input = new SessionInput();
+    private final OutputStream output = new SessionOutput();
+
+    /**
+     * @param peerWindow the credit the peer granted in OPEN or OPEN-OK
+     * @param onEnd      called once, without the lock, when the session is done or reset
+     */
+    Session(Mid mid, String label, SessionSettings settings, PathScheduler scheduler, ArqStrategy arq, long peerWindow,
+            ScheduledExecutorService timers, LongSupplier clock, Runnable onEnd) {
+        this.mid = mid;
+        this.label = label;
+        this.settings = settings;
+        this.scheduler = scheduler;
+        this.arq = arq;
+        this.clock = clock;
+        this.onEnd = onEnd;
+        this.send = new SendHalf(settings.bufferPackets(), peerWindow);
+        this.receive = new ReceiveHalf(settings.bufferPackets());
+        this.noPathSince = clock.getAsLong();
+        this.lastAckNanos = noPathSince;
+        this.timers = timers;
+        this.ticker = timers.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    Condition newCondition() {
+        return lock.newCondition();
+    }
+
+    public Mid mid() {
+        return mid;
+    }
+
+    public State state() {
+        lock.lock();
+        try {
+            return state;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Counters of every path this session has had, live ones first. */
+    public List<PathStats> pathStats() {
+        lock.lock();
+        try {
+            List<PathStats> out = new ArrayList<>();
+            paths.forEach(p -> out.add(p.stats()));
+            out.addAll(finishedPaths);
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How the session ended and what each path carried; meaningful once it has ended. */
+    public SessionSummary summary() {
+        lock.lock();
+        try {
+            return new SessionSummary(label, endReason, pathStats(), receive.duplicates());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Packets that arrived a second time and were dropped. */
+    public long duplicatesDropped() {
+        lock.lock();
+        try {
+            return receive.duplicates();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Paths up now. */
+    public int pathsUp() {
+        lock.lock();
+        try {
+            return (int) paths.stream().filter(PathLink::isUp).count();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- paths
+
+    /**
+     * Adds a path whose handshake is complete and starts its writer; the caller then runs
+     * {@link PathLink#readLoop()} on its own thread.
+     *
+     * @return false if the session has ended or has its maximum of paths: the caller closes the socket
+     */
+    boolean attach(PathLink link) {
+        lock.lock();
+        try {
+            if (state != State.ESTABLISHED || paths.size() >= settings.maxPathsPerSession()) {
+                return false;
+            }
+            paths.add(link);
+            List<Packet> waiting = new ArrayList<>(orphans);
+            orphans.clear();
+            waiting.forEach(p -> resend(p, null));
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        link.startWriter();
+        log.debug("{}: {} up", label, link);
+        return true;
+    }
+
+    /** Bytes arrived on a path: it is alive. */
+    void received(PathLink link) {
+        lock.lock();
+        try {
+            link.lastReceiveNanos = clock.getAsLong();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The path's reader hands over one frame.
+     *
+     * @return false when the reader should stop
+     */
+    boolean onFrame(PathLink link, Frame frame) {
+        List<PathLink> toClose = new ArrayList<>();
+        boolean ended;
+        lock.lock();
+        try {
+            if (link.state == PathLink.State.DOWN) {
+                return false;
+            }
+            long now = clock.getAsLong();
+            link.lastReceiveNanos = now;
+            switch (frame) {
+                case Frame.Data(long seq, byte[] payload) -> {
+                    link.packetsReceived++;
+                    link.bytesReceived += payload.length;
+                    arrived(link, seq, payload, now);
+                }
+                case Frame.Fin(long seq) -> arrived(link, seq, null, now);
+                case Frame.Ack ack -> {
+                    String problem = send.apply(ack, this::acknowledged);
+                    if (problem != null) {
+                        reset(ErrorCode.PROTOCOL_ERROR, problem, true);
+                    } else {
+                        changed.signalAll();
+                        checkDone();
+                    }
+                }
+                case Frame.Ping(long token) -> {
+                    link.control.add(new Frame.Pong(token));
+                    if (receive.window() != receive.advertised()) {
+                        link.control.add(receive.ack());
+                    }
+                    link.work.signal();
+                }
+                case Frame.Pong(long token) -> {
+                    long rtt = now - token;
+                    if (rtt >= 0 && rtt < Duration.ofMinutes(5).toNanos()) {
+                        link.rttSample(rtt);
+                    }
+                }
+                case Frame.Close() -> {
+                    link.closeReceived = true;
+                    if (link.state == PathLink.State.UP) {
+                        // The peer retires this path alone: answer, and what it held goes elsewhere.
+                        takeDown(link, "the peer closed it");
+                        toClose.add(link);
+                    } else {
+                        toClose.add(link);
+                    }
+                }
+                case Frame.Reset(ErrorCode code, String message) ->
+                        reset(code, "the peer reset the session: " + message + " (code " + code.code() + ")", false);
+                case Frame.Open o -> protocolErrorOnPath(link, "OPEN on an established path", toClose);
+                case Frame.OpenOk o -> protocolErrorOnPath(link, "OPEN-OK on an established path", toClose);
+                case Frame.OpenError o -> protocolErrorOnPath(link, "OPEN-ERROR on an established path", toClose);
+                case Frame.Join j -> protocolErrorOnPath(link, "JOIN on an established path", toClose);
+                case Frame.JoinOk j -> protocolErrorOnPath(link, "JOIN-OK on an established path", toClose);
+                case Frame.JoinError j -> protocolErrorOnPath(link, "JOIN-ERROR on an established path", toClose);
+            }
+            ended = link.state == PathLink.State.DOWN || toClose.contains(link);
+        } finally {
+            lock.unlock();
+        }
+        toClose.forEach(PathLink::closeSocket);
+        return !ended;
+    }
+
+    private void protocolErrorOnPath(PathLink link, String problem, List<PathLink> toClose) {
+        log.warn("{}: {} failed: {}", label, link, problem);
+        takeDown(link, problem);
+        toClose.add(link);
+    }
+
+    private void arrived(PathLink link, long seq, byte[] payload, long now) {
+        if (state != State.ESTABLISHED) {
+            return;
+        }
+        lastArrival = link;
+        ReceiveHalf.Arrival arrival = receive.receive(seq, payload);
+        if (arrival == ReceiveHalf.Arrival.BEYOND_WINDOW) {
+            reset(ErrorCode.FLOW_CONTROL, "packet " + Long.toUnsignedString(seq) + " beyond the window "
+                    + Long.toUnsignedString(receive.advertised()), true);
+            return;
+        }
+        receivedSinceAck++;
+        boolean urgent = arrival == ReceiveHalf.Arrival.DUPLICATE || payload == null || receive.hasGap();
+        if (arq.ackNow(receivedSinceAck, Duration.ofNanos(now - lastAckNanos), urgent)) {
+            sendAck(link, now);
+        } else if (!ackTimerArmed) {
+            ackTimerArmed = true;
+            ticker(arq.maxAckDelay());
+        }
+        if (receive.readable()) {
+            changed.signalAll();
+        }
+        checkDone();
+    }
+
+    private void ticker(Duration delay) {
+        try {
+            timers.schedule(this::ackTimer, Math.max(1, delay.toNanos()), TimeUnit.NANOSECONDS);
+        } catch (RuntimeException e) { // the node is shutting down
+            ackTimerArmed = false;
+        }
+    }
+
+    private void ackTimer() {
+        lock.lock();
+        try {
+            ackTimerArmed = false;
+            if (state == State.ESTABLISHED && receivedSinceAck > 0) {
+                sendAck(lastArrival, clock.getAsLong());
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Queues an ACK on {@code preferred} if it is up, else on any path that is. */
+    private void sendAck(PathLink preferred, long now) {
+        PathLink target = preferred != null && preferred.isUp() ? preferred : firstUp();
+        if (target == null) {
+            return;
+        }
+        target.control.add(receive.ack());
+        target.work.signal();
+        receivedSinceAck = 0;
+        lastAckNanos = now;
+    }
+
+    private PathLink firstUp() {
+        for (PathLink p : paths) {
+            if (p.isUp()) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private void acknowledged(Packet p) {
+        if (p.path != null) {
+            p.path.inflightBytes -= p.wireBytes();
+            p.path.suspect = false;
+            p.path = null;
+        }
+        orphans.remove(p);
+    }
+
+    /**
+     * Gives the writer of {@code link} its next frames, waiting until there are some.
+     *
+     * @return null when the writer should stop
+     */
+    List<Frame> takeBatch(PathLink link, int maxBytes) {
+        lock.lock();
+        try {
+            while (link.state != PathLink.State.DOWN && link.closeSentNanos == 0 && link.control.isEmpty()
+                    && link.resends.isEmpty() && link.data.isEmpty()) {
+                link.work.awaitUninterruptibly();
+            }
+            if (link.state == PathLink.State.DOWN || link.closeSentNanos != 0) {
+                return null;
+            }
+            List<Frame> batch = new ArrayList<>();
+            int bytes = 0;
+            long now = clock.getAsLong();
+            while (!link.control.isEmpty()) {
+                Frame f = link.control.poll();
+                batch.add(f);
+                if (f instanceof Frame.Close || f instanceof Frame.Reset) {
+                    link.closeSentNanos = now;
+                    return batch;
+                }
+            }
+            for (var queue : List.of(link.resends, link.data)) {
+                while (bytes < maxBytes && !queue.isEmpty()) {
+                    Packet p = queue.poll();
+                    if (p.acked || p.path != link) {
+                        continue; // acknowledged meanwhile, or moved to another path
+                    }
+                    p.sentNanos = now;
+                    batch.add(p.frame());
+                    bytes += p.wireBytes();
+                    link.packetsSent += p.isFin() ? 0 : 1;
+                    link.bytesSent += p.isFin() ? 0 : p.payload.length;
+                }
+            }
+            return batch;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The writer of {@code link} wrote CLOSE or RESET: nothing more goes on this path. */
+    void wroteLast(PathLink link) {
+        boolean close;
+        lock.lock();
+        try {
+            close = state == State.RESET || link.closeReceived;
+        } finally {
+            lock.unlock();
+        }
+        if (close) {
+            link.closeSocket();
+        }
+    }
+
+    /** A path's reader or writer failed: the path is down, and what it held goes to the others. */
+    void pathFailed(PathLink link, String reason) {
+        lock.lock();
+        try {
+            if (link.state == PathLink.State.DOWN) {
+                return;
+            }
+            boolean quiet = state != State.ESTABLISHED || link.closeSentNanos != 0 || link.closeReceived;
+            if (quiet) {
+                log.debug("{}: {} closed: {}", label, link, reason);
+            } else {
+                log.warn("{}: {} failed: {}", label, link, reason);
+            }
+            takeDown(link, reason);
+        } finally {
+            lock.unlock();
+        }
+        link.closeSocket();
+    }
+
+    /** Takes {@code link} out of service and re-sends, on the other paths, every packet it held. */
+    private void takeDown(PathLink link, String reason) {
+        boolean wasUp = link.state == PathLink.State.UP;
+        link.state = PathLink.State.DOWN;
+        link.work.signal();
+        if (paths.remove(link)) {
+            finishedPaths.add(link.stats());
+        }
+        if (paths.stream().noneMatch(PathLink::isUp)) {
+            noPathSince = clock.getAsLong();
+        }
+        if (!wasUp || state != State.ESTABLISHED) {
+            return;
+        }
+        for (Packet p : send.unacknowledged()) {
+            if (p.path == link) {
+                resend(p, link);
+            }
+        }
+        link.inflightBytes = 0;
+        changed.signalAll();
+    }
+
+    /**
+     * Moves {@code p} to another path than {@code avoid}, at the head of its queue: re-sent packets
+     * are what the receiver is waiting for. With no other path up it waits as an orphan.
+     */
+    private void resend(Packet p, PathLink avoid) {
+        if (p.path != null) {
+            p.path.inflightBytes -= p.wireBytes();
+            p.path = null;
+        }
+        List<PathView> candidates = new ArrayList<>();
+        for (PathLink l : paths) {
+            if (l.isUp() && l != avoid && !l.suspect) {
+                candidates.add(l);
+            }
+        }
+        if (candidates.isEmpty()) {
+            for (PathLink l : paths) {
+                if (l.isUp() && l != avoid) {
+                    candidates.add(l);
+                }
+            }
+        }
+        if (candidates.isEmpty()) {
+            orphans.add(p);
+            return;
+        }
+        PathLink target = choose(candidates, p);
+        give(p, target);
+        target.resends.add(p);
+        target.packetsResent++;
+    }
+
+    private void give(Packet p, PathLink target) {
+        p.path = target;
+        p.sentNanos = clock.getAsLong();
+        p.transmissions++;
+        target.inflightBytes += p.wireBytes();
+        target.work.signal();
+    }
+
+    // ---------------------------------------------------------------- the local stream
+
+    @Override
+    public InputStream input() {
+        return input;
+    }
+
+    @Override
+    public OutputStream output() {
+        return output;
+    }
+
+    @Override
+    public void shutdownOutput() throws IOException {
+        lock.lock();
+        try {
+            if (send.finQueued() || state == State.DONE) {
+                return;
+            }
+            awaitCredit();
+            dispatch(send.add(null));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return new InetSocketAddress(0);
+    }
+
+    /**
+     * The local side is done with the session. After both directions ended, the session finishes
+     * on its own (the last acknowledgements and CLOSE); before that, this is an abort, and the peer
+     * gets a RESET.
+     */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (state != State.ESTABLISHED || closedLocally) {
+                return;
+            }
+            closedLocally = true;
+            closedLocallyAt = clock.getAsLong();
+            if (!(send.finQueued() && receive.finished())) {
+                reset(ErrorCode.GENERAL, "the local connection ended before the stream did", true);
+            }
+        } finally {
+            lock.unlock();
+        }
+        afterEnd();
+    }
+
+    private void awaitCredit() throws IOException {
+        while (state == State.ESTABLISHED && !(send.hasCredit() && paths.stream().anyMatch(PathLink::isUp))) {
+            changed.awaitUninterruptibly();
+        }
+        if (state != State.ESTABLISHED) {
+            throw new StreamResetException("session " + label + " " + endReason);
+        }
+    }
+
+    /** Gives a new packet to the path the scheduler picks among those up, preferring those that are not suspect. */
+    private void dispatch(Packet p) {
+        List<PathView> candidates = new ArrayList<>();
+        for (PathLink l : paths) {
+            if (l.isUp() && !l.suspect) {
+                candidates.add(l);
+            }
+        }
+        if (candidates.isEmpty()) {
+            paths.stream().filter(PathLink::isUp).forEach(candidates::add);
+        }
+        PathLink target = choose(candidates, p);
+        give(p, target);
+        target.data.add(p);
+    }
+
+    /** The scheduler's choice; a scheduler that answers with a path it was not offered gets the first one. */
+    private PathLink choose(List<PathView> candidates, Packet p) {
+        PathView chosen = scheduler.select(List.copyOf(candidates), p.wireBytes());
+        if (chosen instanceof PathLink link && candidates.contains(link)) {
+            return link;
+        }
+        log.warn("{}: the scheduler chose a path it was not offered ({}); using {}", label, chosen, candidates.getFirst());
+        return (PathLink) candidates.getFirst();
+    }
+
+    private final class SessionOutput extends OutputStream {
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            Objects.checkFromIndexSize(off, len, b.length);
+            while (len > 0) {
+                int n = Math.min(len, settings.packetSize());
+                byte[] payload = new byte[n];
+                System.arraycopy(b, off, payload, 0, n);
+                lock.lock();
+                try {
+                    if (send.finQueued()) {
+                        throw new IOException("session " + label + ": output already shut down");
+                    }
+                    awaitCredit();
+                    dispatch(send.add(payload));
+                } finally {
+                    lock.unlock();
+                }
+                off += n;
+                len -= n;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            shutdownOutput();
+        }
+    }
+
+    private final class SessionInput extends InputStream {
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            Objects.checkFromIndexSize(off, len, b.length);
+            if (len == 0) {
+                return 0;
+            }
+            boolean ended;
+            int n;
+            lock.lock();
+            try {
+                while (state == State.ESTABLISHED && !receive.readable()) {
+                    changed.awaitUninterruptibly();
+                }
+                if (state == State.RESET) {
+                    throw new StreamResetException("session " + label + " " + endReason);
+                }
+                n = receive.take(b, off, len);
+                if (n > 0 && state == State.ESTABLISHED
+                        && receive.window() - receive.advertised() >= Math.max(1, settings.bufferPackets() / 4)) {
+                    sendAck(lastArrival, clock.getAsLong());
+                }
+                checkDone();
+                ended = state != State.ESTABLISHED;
+            } finally {
+                lock.unlock();
+            }
+            if (ended) {
+                afterEnd();
+            }
+            return n;
+        }
+
+        @Override
+        public int available() {
+            return 0;
+        }
+    }
+
+    // ---------------------------------------------------------------- time and the end
+
+    private void tick() {
+        List<PathLink> silent = new ArrayList<>();
+        boolean ended;
+        lock.lock();
+        try {
+            long now = clock.getAsLong();
+            if (state == State.ESTABLISHED) {
+                for (PathLink l : paths) {
+                    if (!l.isUp()) {
+                        continue;
+                    }
+                    if (now - l.lastReceiveNanos > settings.pathTimeout().toNanos()) {
+                        silent.add(l);
+                    } else if (now - l.lastPingNanos >= settings.keepalive().toNanos()) {
+                        l.lastPingNanos = now;
+                        l.control.add(new Frame.Ping(now));
+                        l.work.signal();
+                    }
+                }
+                for (PathLink l : silent) {
+                    log.warn("{}: {} failed: nothing received for {} ms", label, l, settings.pathTimeout().toMillis());
+                    takeDown(l, "silent");
+                }
+                retransmitOverdue(now);
+                if (paths.stream().noneMatch(PathLink::isUp)
+                        && now - noPathSince > settings.sessionDeadline().toNanos()) {
+                    reset(ErrorCode.TIMEOUT, "no path up for " + settings.sessionDeadline().toSeconds() + " s", true);
+                } else if (closedLocally && now - closedLocallyAt > settings.sessionDeadline().toNanos()) {
+                    reset(ErrorCode.TIMEOUT, "the peer did not finish the stream within "
+                            + settings.sessionDeadline().toSeconds() + " s of the local end", true);
+                }
+            }
+            if (state != State.ESTABLISHED) {
+                // CLOSE or RESET went out (or could not): a path waits a little for the peer, then closes.
+                for (PathLink l : List.copyOf(paths)) {
+                    if (now - l.closingSinceNanos > CLOSE_LINGER_NANOS) {
+                        takeDown(l, "closed");
+                        silent.add(l);
+                    }
+                }
+            }
+            ended = state != State.ESTABLISHED && paths.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+        silent.forEach(PathLink::closeSocket);
+        if (ended) {
+            ticker.cancel(false);
+            afterEnd();
+        }
+    }
+
+    /**
+     * A packet that has waited past its retransmission timeout on a path that still looks alive
+     * goes to another path, and the slow path takes no new packets until an ACK shows it moves.
+     */
+    private void retransmitOverdue(long now) {
+        if (paths.stream().filter(PathLink::isUp).count() < 2) {
+            return;
+        }
+        for (Packet p : send.unacknowledged()) {
+            PathLink on = p.path;
+            if (on == null) {
+                continue;
+            }
+            long rto = arq.retransmitTimeout(on.smoothedRtt, on.rttVariation).toNanos();
+            if (now - p.sentNanos > rto) {
+                on.suspect = true;
+                resend(p, on);
+            }
+        }
+    }
+
+    /** Both streams ended and ours is acknowledged: say so on every path, then CLOSE. */
+    private void checkDone() {
+        if (state != State.ESTABLISHED || !send.finAcknowledged() || !receive.finDelivered()) {
+            return;
+        }
+        state = State.DONE;
+        endReason = "done";
+        for (PathLink l : paths) {
+            if (l.isUp()) {
+                l.control.add(receive.ack());
+                l.control.add(new Frame.Close());
+                l.state = PathLink.State.CLOSING;
+                l.closingSinceNanos = clock.getAsLong();
+                l.work.signal();
+            }
+        }
+        changed.signalAll();
+        log.debug("{}: done", label);
+    }
+
+    /** Ends the session at once; with {@code tellPeer}, RESET goes out on every path that is up. */
+    private void reset(ErrorCode code, String reason, boolean tellPeer) {
+        if (state != State.ESTABLISHED) {
+            return;
+        }
+        state = State.RESET;
+        endReason = "reset: " + reason;
+        log.info("{}: reset: {}", label, reason);
+        for (PathLink l : List.copyOf(paths)) {
+            if (tellPeer && l.isUp()) {
+                l.control.add(new Frame.Reset(code, reason.length() > 1024 ? reason.substring(0, 1024) : reason));
+                l.state = PathLink.State.CLOSING;
+                l.closingSinceNanos = clock.getAsLong();
+                l.work.signal();
+            } else {
+                takeDown(l, "session reset");
+                l.closeSocket();
+            }
+        }
+        orphans.clear();
+        changed.signalAll();
+    }
+
+    private boolean endAnnounced;
+
+    /** Tells the owner once that the session is over. */
+    private void afterEnd() {
+        lock.lock();
+        try {
+            if (state == State.ESTABLISHED || endAnnounced) {
+                return;
+            }
+            endAnnounced = true;
+        } finally {
+            lock.unlock();
+        }
+        onEnd.run();
+    }
+
+    /** Why the session ended, for logs: "done" or "reset: ...". */
+    public String endReason() {
+        lock.lock();
+        try {
+            return endReason;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "session " + label;
+    }
+}

@@ -1,0 +1,245 @@
+package dev.mpp.runtime.session;
+
+import dev.mpp.api.ConnectException;
+import dev.mpp.api.frame.ErrorCode;
+import dev.mpp.api.frame.Frame;
+import dev.mpp.api.frame.Mid;
+import dev.mpp.api.frame.Preface;
+import dev.mpp.api.frame.Transcript;
+import dev.mpp.api.spi.FrameCodec;
+import dev.mpp.api.spi.HandshakeTimer;
+import dev.mpp.api.spi.Inbound;
+import dev.mpp.api.spi.PeerAuthenticator;
+import dev.mpp.api.spi.Relay;
+import dev.mpp.runtime.net.DirectOutbound;
+import dev.mpp.runtime.net.Quietly;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The peer port: accepts paths, authenticates OPEN and JOIN (docs/mpp-protocol.md, sections 8.1,
+ * 8.2 and 12), connects each new session to its destination, and serves many sessions at once.
+ * A path's handshake runs on the connection's thread, which then stays its reader.
+ */
+public final class SessionAcceptor implements Inbound {
+    private static final Logger log = LoggerFactory.getLogger(SessionAcceptor.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** How far an OPEN's clock may be from ours, and half of how long its nonce is remembered. */
+    static final long CLOCK_SKEW_SECONDS = 120;
+    /** Nonces of accepted OPENs are remembered for 2 x the skew; past this many, OPENs are refused until some expire. */
+    private static final int MAX_REMEMBERED_NONCES = 1 << 18;
+    private static final int MAX_JOINS_PER_SESSION = 1024;
+    private static final String REFUSED = "authentication failed";
+
+    private final SessionPlugins plugins;
+    private final SessionSettings settings;
+    private final PeerAuthenticator auth;
+    private final DirectOutbound destinations;
+    private final Relay relay;
+    private final ScheduledExecutorService timers;
+    private final SessionRegistry registry;
+    private final int maxSessions;
+    private final String scheduler;
+    private final String arq;
+    /** Per accepted session: the acceptor's session nonce and the join nonces used so far. */
+    private final Map<Mid, Accepted> accepted = new ConcurrentHashMap<>();
+    private final Map<Nonce, Long> openNonces = new ConcurrentHashMap<>();
+
+    private record Accepted(Session session, byte[] nonce, Set<Nonce> joins) {}
+
+    private record Nonce(byte[] bytes) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Nonce(byte[] other) && Arrays.equals(bytes, other);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
+    }
+
+    public SessionAcceptor(SessionPlugins plugins, SessionSettings settings, String peerKey, DirectOutbound destinations,
+                           Relay relay, ScheduledExecutorService timers, SessionRegistry registry, int maxSessions,
+                           String scheduler, String arq) {
+        this.plugins = plugins;
+        this.settings = settings;
+        this.auth = plugins.peerAuthenticator(peerKey);
+        this.destinations = destinations;
+        this.relay = relay;
+        this.timers = timers;
+        this.registry = registry;
+        this.maxSessions = maxSessions;
+        this.scheduler = scheduler;
+        this.arq = arq;
+    }
+
+    @Override
+    public void serve(Socket socket, HandshakeTimer handshake) throws IOException {
+        FrameReader reader = new FrameReader(socket.getInputStream());
+        OutputStream out = socket.getOutputStream();
+        String from = String.valueOf(socket.getRemoteSocketAddress());
+        FrameCodec codec;
+        switch (reader.preface()) {
+            case Preface.Invalid invalid -> {
+                log.debug("peer port: {} closed: {}", from, invalid.reason());
+                return;
+            }
+            case Preface.Read(Preface p) when p.version() == Preface.VERSION && plugins.codecs().containsKey(p.framing()) -> {
+                codec = plugins.codecs().get(p.framing());
+                out.write(p.toBytes());
+            }
+            case Preface.Read(Preface p) -> {
+                log.debug("peer port: {} asked for {}, which this node does not speak", from, p);
+                out.write(new Preface(Preface.VERSION, "binary").toBytes());
+                return;
+            }
+            case Preface.NeedMore n -> throw new IllegalStateException("preface() never returns NeedMore");
+        }
+        reader.use(codec.newDecoder());
+        switch (reader.next()) {
+            case Frame.Open open -> open(socket, from, reader, codec, open, handshake);
+            case Frame.Join join -> join(socket, from, reader, codec, join, handshake);
+            default -> log.debug("peer port: {} closed: the first message was neither OPEN nor JOIN", from);
+        }
+    }
+
+    private void open(Socket socket, String from, FrameReader reader, FrameCodec codec, Frame.Open open,
+                      HandshakeTimer handshake) throws IOException {
+        Frame.Open unsigned = new Frame.Open(open.mid(), open.destination(), open.time(), open.nonce(),
+                new byte[Frame.PROOF_BYTES], open.window());
+        boolean proofOk = auth.verify(Transcript.open(unsigned), open.proof());
+        String problem = !proofOk ? "its proof does not verify with mpp.peerKey: the opener holds another key"
+                : Math.abs(Instant.now().getEpochSecond() - open.time()) > CLOCK_SKEW_SECONDS
+                ? "its clock is " + (open.time() - Instant.now().getEpochSecond()) + " s off ours (at most "
+                + CLOCK_SKEW_SECONDS + " s allowed)"
+                : !rememberOpenNonce(open.nonce()) ? "its nonce was used before (a replayed OPEN)"
+                : accepted.containsKey(open.mid()) ? "its session ID is already in use" : null;
+        if (problem != null) {
+            log.warn("peer port: refused OPEN from {}: {}", from, problem);
+            write(socket, codec, new Frame.OpenError(ErrorCode.AUTHENTICATION_FAILED, REFUSED));
+            return;
+        }
+        if (accepted.size() >= maxSessions) {
+            log.warn("peer port: refused OPEN from {}: {} sessions already open (mpp.maxSessions)", from, maxSessions);
+            write(socket, codec, new Frame.OpenError(ErrorCode.GENERAL, "too many sessions"));
+            return;
+        }
+        SocketChannel destination;
+        try {
+            destination = destinations.open((InetSocketAddress) socket.getRemoteSocketAddress(), open.destination());
+        } catch (ConnectException e) {
+            log.info("peer port: session for {} not opened: {}", open.destination(), e.getMessage());
+            write(socket, codec, new Frame.OpenError(new ErrorCode(e.reason().socksReply()), e.getMessage()));
+            return;
+        }
+        byte[] nonce = new byte[Frame.NONCE_BYTES];
+        RANDOM.nextBytes(nonce);
+        long window = settings.bufferPackets();
+        Frame.OpenOk unsignedOk = new Frame.OpenOk(nonce, new byte[Frame.PROOF_BYTES], window);
+        Frame.OpenOk ok = new Frame.OpenOk(nonce, auth.prove(Transcript.openOk(open, unsignedOk)), window);
+        String label = open.mid().toString().substring(0, 8) + " " + open.destination() + " from " + from;
+        Session[] holder = new Session[1];
+        Session session = new Session(open.mid(), label, settings, plugins.scheduler(scheduler), plugins.arq(arq),
+                open.window(), timers, System::nanoTime, () -> forget(holder[0]));
+        holder[0] = session;
+        if (accepted.putIfAbsent(open.mid(), new Accepted(session, nonce, ConcurrentHashMap.newKeySet())) != null) {
+            session.close();
+            Quietly.close(destination);
+            write(socket, codec, new Frame.OpenError(ErrorCode.AUTHENTICATION_FAILED, REFUSED));
+            return;
+        }
+        registry.add(session);
+        write(socket, codec, ok);
+        handshake.done();
+        log.info("peer port: session {} open", label);
+        Thread.ofVirtual().name("mpp-session-" + label).start(() -> relayToDestination(destination, session));
+        carry(session, 0, "0 (" + from + ")", socket, codec, reader);
+    }
+
+    private void relayToDestination(SocketChannel destination, Session session) {
+        Socket socket = destination.socket();
+        try {
+            relay.relay(socket, session);
+        } catch (IOException | RuntimeException e) {
+            log.debug("{}: relay ended: {}", session, e.getMessage());
+        } finally {
+            Quietly.close(socket);
+        }
+    }
+
+    /** After the session ends its MID stays taken for 2 x the path timeout, so late frames find no session. */
+    private void forget(Session session) {
+        registry.remove(session);
+        long linger = 2 * settings.pathTimeout().toMillis();
+        try {
+            timers.schedule(() -> accepted.remove(session.mid()), linger, TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) { // shutting down
+            accepted.remove(session.mid());
+        }
+    }
+
+    private void join(Socket socket, String from, FrameReader reader, FrameCodec codec, Frame.Join join,
+                      HandshakeTimer handshake) throws IOException {
+        Accepted entry = accepted.get(join.mid());
+        // The proof is computed even for an unknown session, so timing does not tell which sessions exist.
+        byte[] sessionNonce = entry != null ? entry.nonce() : new byte[Frame.NONCE_BYTES];
+        boolean proofOk = auth.verify(Transcript.join(join.mid(), sessionNonce, join.nonce()), join.proof());
+        if (entry == null || !proofOk || entry.joins().size() >= MAX_JOINS_PER_SESSION
+                || !entry.joins().add(new Nonce(join.nonce()))) {
+            log.warn("peer port: refused JOIN from {}: {}", from, entry == null ? "no such session (ended, or never opened)"
+                    : !proofOk ? "its proof does not verify with mpp.peerKey: the opener holds another key"
+                    : "its nonce was used before in this session (a replayed JOIN)");
+            write(socket, codec, new Frame.JoinError(ErrorCode.AUTHENTICATION_FAILED, REFUSED));
+            return;
+        }
+        Session session = entry.session();
+        if (session.pathsUp() >= settings.maxPathsPerSession()) {
+            write(socket, codec, new Frame.JoinError(ErrorCode.TOO_MANY_PATHS, "the session has its "
+                    + settings.maxPathsPerSession() + " paths"));
+            return;
+        }
+        write(socket, codec, new Frame.JoinOk(auth.prove(Transcript.joinOk(join.mid(), sessionNonce, join.nonce()))));
+        handshake.done();
+        carry(session, entry.joins().size(), entry.joins().size() + " (" + from + ")", socket, codec, reader);
+    }
+
+    /** Puts an accepted path into service and reads it until it ends. */
+    private void carry(Session session, int index, String name, Socket socket, FrameCodec codec, FrameReader reader)
+            throws IOException {
+        socket.setSoTimeout(0);
+        PathLink link = new PathLink(session, index, name, 1, socket, codec, reader, System.nanoTime());
+        if (session.attach(link)) {
+            link.readLoop();
+        }
+    }
+
+    private boolean rememberOpenNonce(byte[] nonce) {
+        long now = System.nanoTime();
+        openNonces.values().removeIf(expiry -> expiry - now < 0);
+        if (openNonces.size() >= MAX_REMEMBERED_NONCES) {
+            return false;
+        }
+        return openNonces.putIfAbsent(new Nonce(nonce.clone()), now + TimeUnit.SECONDS.toNanos(2 * CLOCK_SKEW_SECONDS)) == null;
+    }
+
+    private static void write(Socket socket, FrameCodec codec, Frame frame) throws IOException {
+        ByteBuffer out = ByteBuffer.allocate(codec.maxEncodedSize(frame));
+        codec.encode(frame, out);
+        socket.getOutputStream().write(out.array(), 0, out.position());
+    }
+}

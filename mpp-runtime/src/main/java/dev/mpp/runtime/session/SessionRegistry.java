@@ -1,0 +1,53 @@
+package dev.mpp.runtime.session;
+
+import dev.mpp.api.frame.Mid;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The node's live sessions, opened and accepted, by MID: for the peer port's JOINs and for counters. */
+public final class SessionRegistry {
+    /** How many ended sessions' summaries are kept, newest first. */
+    private static final int ENDED_KEPT = 64;
+
+    private final Map<Mid, Session> sessions = new ConcurrentHashMap<>();
+    private final ArrayDeque<SessionSummary> ended = new ArrayDeque<>();
+
+    /** @return false if the MID is taken */
+    boolean add(Session session) {
+        return sessions.putIfAbsent(session.mid(), session) == null;
+    }
+
+    void remove(Session session) {
+        if (sessions.remove(session.mid(), session)) {
+            SessionSummary summary = session.summary();
+            synchronized (ended) {
+                ended.addFirst(summary);
+                if (ended.size() > ENDED_KEPT) {
+                    ended.removeLast();
+                }
+            }
+        }
+    }
+
+    /** The last sessions that ended, newest first. */
+    public List<SessionSummary> ended() {
+        synchronized (ended) {
+            return List.copyOf(ended);
+        }
+    }
+
+    Session get(Mid mid) {
+        return sessions.get(mid);
+    }
+
+    /** Sessions now, in no particular order. */
+    public List<Session> sessions() {
+        return List.copyOf(sessions.values());
+    }
+
+    public int size() {
+        return sessions.size();
+    }
+}

@@ -1,0 +1,89 @@
+package dev.mpp.runtime.session;
+
+import dev.mpp.runtime.testkit.RunningNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Two nodes on loopback joined by a route: node A serves SOCKS5 and opens sessions to node B's
+ * peer port over one path per relay given; B connects to the destinations.
+ */
+final class MultipathFixture implements AutoCloseable {
+    static final String KEY = "a-test-key-of-at-least-32-characters!";
+    /** Short timeouts, so failure tests take seconds. */
+    static final String FAST = "\"pathTimeout\": \"2s\", \"keepalive\": \"300ms\", \"reconnectBackoff\": \"200ms\", "
+            + "\"reconnectBackoffMax\": \"1s\", \"sessionDeadline\": \"3s\", \"connectTimeout\": \"5s\"";
+
+    final RunningNode peer;
+    final RunningNode node;
+
+    private MultipathFixture(RunningNode peer, RunningNode node) {
+        this.peer = peer;
+        this.node = node;
+    }
+
+    /**
+     * @param relays     one {@code socks5://host:port} URI per path; null for a direct path
+     * @param routeExtra extra members of the route, e.g. {@code "fallback": "refuse"}, or ""
+     * @param mppExtra   extra members of both nodes' mpp sections, or ""
+     */
+    static MultipathFixture start(List<String> relays, String routeExtra, String mppExtra) {
+        RunningNode peer = RunningNode.start("{\"mpp\": {\"listen\": \"127.0.0.1:0\", \"peerKey\": \"" + KEY + "\", " + FAST
+                + mppExtra + "}}");
+        try {
+            return new MultipathFixture(peer, nodeTo(peer.peerHostPort(), KEY, relays, routeExtra, mppExtra));
+        } catch (RuntimeException e) {
+            peer.close();
+            throw e;
+        }
+    }
+
+    /** A node A whose route sends everything to 127.0.0.1 to {@code peer} with {@code key}. */
+    static RunningNode nodeTo(String peer, String key, List<String> relays, String routeExtra, String mppExtra) {
+        List<String> paths = new ArrayList<>();
+        for (int i = 0; i < relays.size(); i++) {
+            String via = relays.get(i) == null ? "" : ", \"via\": [\"" + relays.get(i) + "\"]";
+            paths.add("{\"name\": \"p" + i + "\"" + via + "}");
+        }
+        return RunningNode.start("{\"socks\": {\"listen\": \"127.0.0.1:0\"}, \"mpp\": {\"peerKey\": \"" + key + "\", " + FAST
+                + mppExtra + "}, \"routes\": [{\"match\": [\"127.0.0.1\"], \"peer\": \"" + peer + "\", \"paths\": ["
+                + paths.stream().collect(Collectors.joining(", ")) + "]" + routeExtra + "}]}");
+    }
+
+    /** A client connection through node A's SOCKS5 listener (the JDK's own SOCKS client). */
+    Socket connect(InetSocketAddress destination) throws IOException {
+        Socket socket = new Socket(new Proxy(Proxy.Type.SOCKS, node.socksAddress()));
+        socket.connect(destination, 10_000);
+        return socket;
+    }
+
+    /** The newest session that ended on node A. */
+    SessionSummary lastOpened() {
+        List<SessionSummary> ended = node.node().endedSessions();
+        if (ended.isEmpty()) {
+            throw new AssertionError("no session has ended on node A");
+        }
+        return ended.getFirst();
+    }
+
+    static byte[] readAll(InputStream in) {
+        try {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        node.close();
+        peer.close();
+    }
+}

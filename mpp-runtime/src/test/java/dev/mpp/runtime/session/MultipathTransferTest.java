@@ -1,0 +1,67 @@
+package dev.mpp.runtime.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mpp.runtime.testkit.Await;
+import dev.mpp.runtime.testkit.RandomPayload;
+import dev.mpp.runtime.testkit.RunningNode;
+import dev.mpp.runtime.testkit.StreamDigest;
+import dev.mpp.runtime.testkit.Streams;
+import dev.mpp.runtime.testkit.TcpFixture;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** One connection over three relay paths, both directions at once, checked byte for byte. */
+class MultipathTransferTest {
+    private static final List<RunningNode> relays = new ArrayList<>();
+    private static MultipathFixture mpp;
+
+    @BeforeAll
+    static void start() {
+        for (int i = 0; i < 3; i++) {
+            relays.add(RunningNode.socks(""));
+        }
+        mpp = MultipathFixture.start(relays.stream().map(r -> "socks5://" + r.socksHostPort()).toList(), "", "");
+    }
+
+    @AfterAll
+    static void stop() {
+        mpp.close();
+        relays.forEach(RunningNode::close);
+    }
+
+    @ParameterizedTest(name = "{0} bytes each way")
+    @ValueSource(ints = {0, 1, 1 << 20, 256 << 20})
+    void bytesArriveIntactBothWaysAtOnce(int size) throws Exception {
+        byte[] up = RandomPayload.bytes(size, 1);
+        byte[] down = RandomPayload.bytes(size, 2);
+        CompletableFuture<StreamDigest> received = new CompletableFuture<>();
+        try (TcpFixture destination = TcpFixture.duplex(InetAddress.getLoopbackAddress(), down, received);
+             Socket client = mpp.connect(destination.address())) {
+            CompletableFuture<Void> sent = Streams.sendAndHalfClose(client, up);
+            StreamDigest got = StreamDigest.of(client.getInputStream());
+            Streams.await(sent);
+            assertEquals(StreamDigest.of(down), got, "destination to client");
+            assertEquals(StreamDigest.of(up), received.get(60, TimeUnit.SECONDS), "client to destination");
+        }
+        assertTrue(Await.until(() -> !mpp.node.node().endedSessions().isEmpty()
+                && mpp.node.node().sessions().isEmpty(), 10_000), "the session ends once both directions are done");
+        SessionSummary session = mpp.lastOpened();
+        assertEquals("done", session.endReason());
+        if (size >= 1 << 20) {
+            for (PathStats path : session.paths()) {
+                assertTrue(path.bytesSent() > 0 && path.bytesReceived() > 0, "every path carried data both ways: " + session);
+            }
+        }
+        assertTrue(session.bytesSent() >= size, "every byte was sent: " + session);
+    }
+}
