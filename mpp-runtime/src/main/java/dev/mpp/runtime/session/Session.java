@@ -245,6 +245,7 @@ public final class Session implements Upstream {
                         takeDown(link, "the peer closed it");
                         toClose.add(link);
                     } else {
+                        takeDown(link, "closed");
                         toClose.add(link);
                     }
                 }

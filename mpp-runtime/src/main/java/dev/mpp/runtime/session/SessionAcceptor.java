@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +60,7 @@ public final class SessionAcceptor implements Inbound {
     private final Map<Mid, Accepted> accepted = new ConcurrentHashMap<>();
     private final Map<Nonce, Long> openNonces = new ConcurrentHashMap<>();
 
-    private record Accepted(Session session, byte[] nonce, Set<Nonce> joins) {}
+    private record Accepted(Session session, byte[] nonce, Set<Nonce> joins, AtomicInteger paths) {}
 
     private record Nonce(byte[] bytes) {
         @Override
@@ -157,7 +158,7 @@ public final class SessionAcceptor implements Inbound {
         Session session = new Session(open.mid(), label, settings, plugins.scheduler(scheduler), plugins.arq(arq),
                 open.window(), timers, System::nanoTime, () -> forget(holder[0]));
         holder[0] = session;
-        if (accepted.putIfAbsent(open.mid(), new Accepted(session, nonce, ConcurrentHashMap.newKeySet())) != null) {
+        if (accepted.putIfAbsent(open.mid(), new Accepted(session, nonce, ConcurrentHashMap.newKeySet(), new AtomicInteger(1))) != null) {
             session.close();
             Quietly.close(destination);
             write(socket, codec, new Frame.OpenError(ErrorCode.AUTHENTICATION_FAILED, REFUSED));
@@ -215,7 +216,8 @@ public final class SessionAcceptor implements Inbound {
         }
         write(socket, codec, new Frame.JoinOk(auth.prove(Transcript.joinOk(join.mid(), sessionNonce, join.nonce()))));
         handshake.done();
-        carry(session, entry.joins().size(), entry.joins().size() + " (" + from + ")", socket, codec, reader);
+        int index = entry.paths().getAndIncrement();
+        carry(session, index, index + " (" + from + ")", socket, codec, reader);
     }
 
     /** Puts an accepted path into service and reads it until it ends. */
