@@ -221,6 +221,7 @@ public final class Node implements AutoCloseable {
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1,
                 Thread.ofPlatform().name("mpp-timers").daemon(true).factory());
         timers.setRemoveOnCancelPolicy(true);
+        timers.prestartAllCoreThreads(); // its one thread belongs to the node from the start, not to its first task
         return timers;
     }
 

@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
  * peer port over one path per relay given; B connects to the destinations.
  */
 final class MultipathFixture implements AutoCloseable {
+    static final String DIRECT = "direct";
     static final String KEY = "a-test-key-of-at-least-32-characters!";
     /** Short timeouts, so failure tests take seconds. */
     static final String FAST = "\"pathTimeout\": \"2s\", \"keepalive\": \"300ms\", \"reconnectBackoff\": \"200ms\", "
@@ -30,7 +31,7 @@ final class MultipathFixture implements AutoCloseable {
     }
 
     /**
-     * @param relays     one {@code socks5://host:port} URI per path; null for a direct path
+     * @param relays     one {@code socks5://host:port} URI per path, or {@link #DIRECT} for a path without relays
      * @param routeExtra extra members of the route, e.g. {@code "fallback": "refuse"}, or ""
      * @param mppExtra   extra members of both nodes' mpp sections, or ""
      */
@@ -49,7 +50,7 @@ final class MultipathFixture implements AutoCloseable {
     static RunningNode nodeTo(String peer, String key, List<String> relays, String routeExtra, String mppExtra) {
         List<String> paths = new ArrayList<>();
         for (int i = 0; i < relays.size(); i++) {
-            String via = relays.get(i) == null ? "" : ", \"via\": [\"" + relays.get(i) + "\"]";
+            String via = relays.get(i).equals(DIRECT) ? "" : ", \"via\": [\"" + relays.get(i) + "\"]";
             paths.add("{\"name\": \"p" + i + "\"" + via + "}");
         }
         return RunningNode.start("{\"socks\": {\"listen\": \"127.0.0.1:0\"}, \"mpp\": {\"peerKey\": \"" + key + "\", " + FAST
