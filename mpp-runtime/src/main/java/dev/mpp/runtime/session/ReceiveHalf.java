@@ -116,6 +116,18 @@ final class ReceiveHalf {
         return new Frame.Ack(expected, ranges, advertised);
     }
 
+    /** Payload bytes held: buffered out of order, or in order and not yet taken. */
+    long heldBytes() {
+        long n = -readyOffset;
+        for (byte[] p : ready) {
+            n += p.length;
+        }
+        for (byte[] p : slots) {
+            n += p == null ? 0 : p.length;
+        }
+        return n;
+    }
+
     /** Whether the consumer has something to read: bytes, or the end of the stream. */
     boolean readable() {
         return !ready.isEmpty() || finDelivered;

@@ -66,6 +66,15 @@ final class SendHalf {
         return next;
     }
 
+    /** Payload bytes kept for re-sending. */
+    long heldBytes() {
+        long n = 0;
+        for (Packet p : ring) {
+            n += p == null || p.payload == null ? 0 : p.payload.length;
+        }
+        return n;
+    }
+
     /** The packets not yet acknowledged, in sequence order. */
     List<Packet> unacknowledged() {
         List<Packet> out = new ArrayList<>();

@@ -137,6 +137,19 @@ public final class Session implements Upstream {
         }
     }
 
+    /**
+     * Stream bytes this session holds in memory now: received and not yet taken by the local side,
+     * and sent and not yet acknowledged. Each half is bounded by {@code mpp.sessionBuffer}.
+     */
+    public long heldBytes() {
+        lock.lock();
+        try {
+            return receive.heldBytes() + send.heldBytes();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Packets that arrived a second time and were dropped. */
     public long duplicatesDropped() {
         lock.lock();
