@@ -82,6 +82,38 @@ class MainTest {
         assertEquals("mpp: nothing to run: the config has no listener (expected \"socks\": {...} or \"mpp\": {\"listen\": ...})\n", err());
     }
 
+    private static final String KEY = "\"peerKey\": \"a-key-of-at-least-32-characters-long\"";
+
+    @Test
+    void checkConfigAcceptsATwoNodeSetupAndAPeerPortAlone(@TempDir Path dir) throws Exception {
+        Path a = Files.writeString(dir.resolve("a.json"), "{\"socks\": {}, \"mpp\": {" + KEY + "}, \"routes\": [{\"match\": "
+                + "[\"*.example.org\"], \"peer\": \"127.0.0.1:7700\", \"paths\": [{\"name\": \"direct\"}, {\"name\": \"r1\", "
+                + "\"via\": [\"socks5://u:p@127.0.0.1:1081\"]}]}]}");
+        Path b = Files.writeString(dir.resolve("b.json"), "{\"mpp\": {\"listen\": \"127.0.0.1:7700\", " + KEY + "}}");
+        assertEquals(0, main.execute(new String[] {"check-config", a.toString()}, false), err());
+        assertEquals(0, main.execute(new String[] {"check-config", b.toString()}, false), err());
+    }
+
+    @Test
+    void checkConfigNamesARoutesUnknownSchedulerAndWhatIsAvailable(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("a.json"), "{\"socks\": {}, \"mpp\": {" + KEY + "}, \"routes\": [{\"match\": "
+                + "[\"10.0.0.0/8\"], \"peer\": \"127.0.0.1:7700\", \"paths\": [{\"name\": \"direct\"}], \"scheduler\": \"fastest\"}]}");
+        assertEquals(2, main.execute(new String[] {"check-config", file.toString()}, false));
+        assertEquals("mpp: unknown scheduler 'fastest' (available: round-robin)\n", err());
+    }
+
+    @Test
+    void checkConfigChecksTheMppSectionWithLineAndColumn(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("b.json"), "{\"mpp\": {\"listen\": \"127.0.0.1:7700\", " + KEY
+                + ",\n  \"keepalive\": \"20s\"}}");
+        assertEquals(2, main.execute(new String[] {"check-config", file.toString()}, false));
+        assertEquals("mpp: mpp.keepalive: 20s (expected: less than pathTimeout 10s, or live paths would time out), "
+                + "line 2 column 16\n", err());
+        Path noKey = Files.writeString(dir.resolve("c.json"), "{\"mpp\": {\"listen\": \"127.0.0.1:7700\"}}");
+        assertEquals(2, main.execute(new String[] {"check-config", noKey.toString()}, false));
+        assertTrue(err().contains("mpp.listen: a peer port needs \"peerKey\""), err());
+    }
+
     @Test
     void refusesAnOpenProxyOnANonLoopbackAddress(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("open.json"), "{\"socks\": {\"listen\": \"0.0.0.0:0\"}}");
