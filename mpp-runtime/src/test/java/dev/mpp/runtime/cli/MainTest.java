@@ -108,7 +108,7 @@ class MainTest {
                 + ",\n  \"keepalive\": \"20s\"}}");
         assertEquals(2, main.execute(new String[] {"check-config", file.toString()}, false));
         assertEquals("mpp: mpp.keepalive: 20s (expected: less than pathTimeout 10s, or live paths would time out), "
-                + "line 2 column 16\n", err());
+                + "line 2 column 3\n", err());
         Path noKey = Files.writeString(dir.resolve("c.json"), "{\"mpp\": {\"listen\": \"127.0.0.1:7700\"}}");
         assertEquals(2, main.execute(new String[] {"check-config", noKey.toString()}, false));
         assertTrue(err().contains("mpp.listen: a peer port needs \"peerKey\""), err());
