@@ -9,7 +9,10 @@ import dev.mpp.runtime.testkit.RunningNode;
 import dev.mpp.runtime.testkit.StreamDigest;
 import dev.mpp.runtime.testkit.Streams;
 import dev.mpp.runtime.testkit.TcpFixture;
+import dev.mpp.runtime.testkit.FaultyRelay;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,26 +20,47 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** One connection over three relay paths, both directions at once, checked byte for byte. */
+/**
+ * One connection over three relay paths (two of the project's own SOCKS5 servers and the
+ * fault-injecting relay, passing bytes), both directions at once, checked byte for byte.
+ */
 class MultipathTransferTest {
     private static final List<RunningNode> relays = new ArrayList<>();
+    private static FaultyRelay faulty;
     private static MultipathFixture mpp;
 
     @BeforeAll
-    static void start() {
-        for (int i = 0; i < 3; i++) {
+    static void start() throws IOException {
+        for (int i = 0; i < 2; i++) {
             relays.add(RunningNode.socks(""));
         }
-        mpp = MultipathFixture.start(relays.stream().map(r -> "socks5://" + r.socksHostPort()).toList(), "", "");
+        faulty = FaultyRelay.start();
+        List<String> via = new ArrayList<>(relays.stream().map(r -> "socks5://" + r.socksHostPort()).toList());
+        via.add(faulty.uri());
+        mpp = MultipathFixture.start(via, "", "");
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws IOException {
         mpp.close();
+        faulty.close();
         relays.forEach(RunningNode::close);
+    }
+
+    /** A relay that forwards one byte per write, each after 10 ms: frames arrive in pieces, late. */
+    @Test
+    void framesCutIntoSingleBytesAndDelayedArriveIntact() throws Exception {
+        faulty.slice(1);
+        faulty.delay(Duration.ofMillis(10));
+        try {
+            bytesArriveIntactBothWaysAtOnce(1 << 20);
+        } finally {
+            faulty.pass();
+        }
     }
 
     @ParameterizedTest(name = "{0} bytes each way")
