@@ -51,6 +51,20 @@ class MultipathTransferTest {
         relays.forEach(RunningNode::close);
     }
 
+    /** The destination answers only once it has seen the client's end of stream: half-close crosses the tunnel. */
+    @Test
+    void halfCloseIsCarriedEndToEnd() throws Exception {
+        byte[] request = RandomPayload.bytes(3 << 20, 7);
+        byte[] reply = RandomPayload.bytes(3 << 20, 8);
+        CompletableFuture<StreamDigest> received = new CompletableFuture<>();
+        try (TcpFixture destination = TcpFixture.replyAfterEnd(received, reply);
+             Socket client = mpp.connect(destination.address())) {
+            byte[] got = Streams.sendAndReceive(client, request);
+            assertEquals(StreamDigest.of(request), received.get(30, TimeUnit.SECONDS));
+            assertEquals(StreamDigest.of(reply), StreamDigest.of(got));
+        }
+    }
+
     /** A relay that forwards one byte per write, each after 10 ms: frames arrive in pieces, late. */
     @Test
     void framesCutIntoSingleBytesAndDelayedArriveIntact() throws Exception {
