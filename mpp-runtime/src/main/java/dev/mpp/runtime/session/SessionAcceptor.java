@@ -165,7 +165,15 @@ public final class SessionAcceptor implements Inbound {
             return;
         }
         registry.add(session);
-        write(socket, codec, ok);
+        try {
+            write(socket, codec, ok);
+        } catch (IOException e) {
+            // The path is gone, e.g. closed by the handshake deadline while the destination was connecting:
+            // no relay owns the destination yet, so it would stay open, and the session would wait for paths.
+            session.close();
+            Quietly.close(destination);
+            throw e;
+        }
         handshake.done();
         log.info("peer port: session {} open", label);
         Thread.ofVirtual().name("mpp-session-" + label).start(() -> relayToDestination(destination, session));

@@ -14,12 +14,17 @@ import java.util.regex.Pattern;
 /**
  * {@code mpp run --config FILE} as a child process, on the module path this test JVM runs with
  * (the runtime, the plugins, Jackson, slf4j), optionally wrapped (e.g. to run inside a
- * {@link NetNamespace}). It learns the SOCKS port from the "SOCKS5 listening on" log line, so
- * {@code "listen": "127.0.0.1:0"} works. {@link #close} sends SIGTERM, then kills after a grace.
+ * {@link NetNamespace}). It learns its ports from the "SOCKS5 listening on" and "MPP peer port
+ * listening on" log lines, so {@code "listen": "127.0.0.1:0"} works in both sections. {@link #close}
+ * sends SIGTERM, then kills after a grace.
  */
 public final class MppProcess implements AutoCloseable {
-    private static final Pattern LISTENING = Pattern.compile("SOCKS5 listening on \\S*:(\\d+)");
+    // The white space after the port: a line still being written is not read as a shorter port.
+    private static final Pattern SOCKS_LISTENING = Pattern.compile("SOCKS5 listening on \\S*:(\\d+)\\s");
+    private static final Pattern PEER_LISTENING = Pattern.compile("MPP peer port listening on \\S*:(\\d+)\\s");
     private static final long START_SECONDS = 20;
+    /** A node with both listeners logs the peer port's line right after the SOCKS one. */
+    private static final long PEER_PORT_SECONDS = 10;
 
     private final Process process;
     /**
@@ -72,30 +77,51 @@ public final class MppProcess implements AutoCloseable {
         return argv;
     }
 
+    /** Waits for the first "listening on" line, of either listener: a node may have only a peer port. */
     private void awaitListening() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_SECONDS);
-        while (port() < 0) {
-            if (!process.isAlive() && port() < 0) {
+        while (!listening()) {
+            if (!process.isAlive() && !listening()) {
                 throw new AssertionError("mpp run exited with " + process.exitValue() + " before listening:\n" + output());
             }
             if (System.nanoTime() > deadline) {
                 close();
-                throw new AssertionError("mpp run did not log 'SOCKS5 listening on' within " + START_SECONDS + " s:\n"
-                        + output());
+                throw new AssertionError("mpp run did not log 'listening on' within " + START_SECONDS + " s:\n" + output());
             }
             Await.sleep(20);
         }
     }
 
-    /** The port in the "listening" log line, or -1 before it. */
-    private int port() {
-        Matcher m = LISTENING.matcher(output());
+    private boolean listening() {
+        String output = output();
+        return SOCKS_LISTENING.matcher(output).find() || PEER_LISTENING.matcher(output).find();
+    }
+
+    /** The port in the first line {@code line} matches, or -1 before there is one. */
+    private int port(Pattern line) {
+        Matcher m = line.matcher(output());
         return m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
 
-    /** The port of the node's SOCKS5 listener. */
+    /**
+     * The port of the node's SOCKS5 listener. A node logs it before anything else, so once
+     * {@link #start} returned it is there or the node has no SOCKS listener.
+     */
     public int socksPort() {
-        return port();
+        int port = port(SOCKS_LISTENING);
+        if (port < 0) {
+            throw new AssertionError("the node logged no 'SOCKS5 listening on' (has it a socks section?):\n" + output());
+        }
+        return port;
+    }
+
+    /** The port of the node's MPP peer port; waits up to 10 s for its log line. */
+    public int peerPort() {
+        if (!Await.until(() -> port(PEER_LISTENING) >= 0, TimeUnit.SECONDS.toMillis(PEER_PORT_SECONDS))) {
+            throw new AssertionError("the node logged no 'MPP peer port listening on' within " + PEER_PORT_SECONDS
+                    + " s (has its mpp section a listen address?):\n" + output());
+        }
+        return port(PEER_LISTENING);
     }
 
     /** Everything the process printed so far. */
