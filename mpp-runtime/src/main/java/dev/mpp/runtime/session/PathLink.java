@@ -44,7 +44,8 @@ final class PathLink implements PathView {
     long closeSentNanos;
     /** When the session asked this path to close (CLOSE or RESET queued). */
     long closingSinceNanos;
-    long lastReceiveNanos;
+    /** Written by the reader without the lock (see {@link Session#received}). */
+    volatile long lastReceiveNanos;
     long lastPingNanos;
     long smoothedRtt = -1;
     long rttVariation = -1;

@@ -46,7 +46,6 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -113,7 +112,7 @@ class PeerPortBadInputTest {
             relays.add(RunningNode.socks(""));
         }
         List<String> paths = new ArrayList<>(relays.stream().map(r -> "socks5://" + r.socksHostPort()).toList());
-        paths.add(null); // direct
+        paths.add(MultipathFixture.DIRECT);
         mpp = MultipathFixture.start(paths, "", ", \"handshakeTimeout\": \"" + DEADLINE_MILLIS + "ms\"");
         PluginRegistry registry = PluginRegistry.load(null);
         SessionPlugins plugins = new SessionPlugins(registry.providers(Spi.FRAMING, FrameCodecProvider.class),
@@ -384,7 +383,7 @@ class PeerPortBadInputTest {
 
     @Test
     void aNodeWhoseRouteHoldsAnotherKeyIsRefused() {
-        try (RunningNode other = MultipathFixture.nodeTo(mpp.peer.peerHostPort(), OTHER_KEY, Collections.<String>nCopies(1, null),
+        try (RunningNode other = MultipathFixture.nodeTo(mpp.peer.peerHostPort(), OTHER_KEY, List.of(MultipathFixture.DIRECT),
                 ", \"fallback\": \"refuse\"", "")) {
             IOException refused = assertThrows(IOException.class, () -> {
                 try (Socket socket = new Socket(other.proxy())) {
