@@ -43,6 +43,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -151,6 +152,7 @@ public final class Node implements AutoCloseable {
                     + "\"mpp\": {\"listen\": ...})");
         }
         SessionRegistry sessions = new SessionRegistry();
+        AtomicLong relayBudget = new AtomicLong(relayGrowthBudget()); // one budget for the SOCKS and the peer side
         SessionSettings settings = SessionSettings.of(mpp);
         SessionPlugins sessionPlugins = peerPort || !config.routes().isEmpty() ? sessionPlugins(plugins, mpp) : null;
         RouteSource routes = config.routes().isEmpty() ? null : routes(config, plugins, sessionPlugins, configFile);
@@ -166,7 +168,7 @@ public final class Node implements AutoCloseable {
                 outbound = routes == null ? direct
                         : new MultipathOutbound(routes, new SessionOpener(sessionPlugins, settings, timers, sessions), direct);
                 socksInbound = plugins.providers(Spi.INBOUND, InboundProvider.class).get("socks5").create(new InboundContext(
-                        c.options(), authenticator, outbound, new Splice(c.bufferSize(), relayGrowthBudget(), c.idleTimeout(), timers),
+                        c.options(), authenticator, outbound, new Splice(c.bufferSize(), relayBudget, c.idleTimeout(), timers),
                         c.idleTimeout()));
             } else if (routes != null) {
                 log.warn("routes are used by the SOCKS listener, and this config has none");
@@ -175,7 +177,7 @@ public final class Node implements AutoCloseable {
             if (peerPort) {
                 DirectOutbound destinations = new DirectOutbound(new AccessRules(mpp.rules()), mpp.connectTimeout());
                 acceptor = new SessionAcceptor(sessionPlugins, settings, mpp.peerKey(), destinations,
-                        new Splice(1024 * 1024, relayGrowthBudget(), mpp.idleTimeout(), timers), timers, sessions,
+                        new Splice(1024 * 1024, relayBudget, mpp.idleTimeout(), timers), timers, sessions,
                         mpp.maxSessions(), mpp.scheduler(), mpp.arq());
             }
             return new Services(socksInbound, outbound, acceptor, routes, sessions);

@@ -50,8 +50,13 @@ public final class Splice implements Relay {
      *                     past it, a buffer stays as it is until others give memory back
      */
     public Splice(int bufferSize, long growthBudget, Duration idleTimeout, ScheduledExecutorService timers) {
+        this(bufferSize, new AtomicLong(growthBudget), idleTimeout, timers);
+    }
+
+    /** With a growth budget shared with other relays of the node. */
+    public Splice(int bufferSize, AtomicLong growthBudget, Duration idleTimeout, ScheduledExecutorService timers) {
         this.bufferSize = bufferSize;
-        this.growthBudget = new AtomicLong(growthBudget);
+        this.growthBudget = growthBudget;
         this.idleTimeout = idleTimeout;
         this.timers = timers;
     }
@@ -90,6 +95,9 @@ public final class Splice implements Relay {
         long checkEvery = Math.max(1, idleTimeout.toMillis() / 4);
         ScheduledFuture<?> idleCheck = timers.scheduleWithFixedDelay(exchange::closeIfIdle, checkEvery, checkEvery,
                 TimeUnit.MILLISECONDS);
+        if (upstream instanceof Resettable resettable) {
+            resettable.onReset(() -> exchange.abort(new StreamResetException("the upstream was reset")));
+        }
         try (upstream) {
             Runnable up;
             Runnable down;
@@ -196,7 +204,7 @@ public final class Splice implements Relay {
          * Closes both sides. When the upstream was reset (a multipath session that could not go on),
          * the client's connection is reset too, so it cannot take a cut-off stream for a whole one.
          */
-        private void abort(IOException cause) {
+        void abort(IOException cause) {
             if (cause instanceof StreamResetException) {
                 try {
                     client.setSoLinger(true, 0);

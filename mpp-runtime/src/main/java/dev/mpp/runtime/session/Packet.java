@@ -12,7 +12,7 @@ final class Packet {
     final byte[] payload;
     /** The path the latest copy was given to, or null while no path is up to take it. */
     PathLink path;
-    /** When the latest copy was given to its path or written, by the session's clock. */
+    /** When the latest copy was written to its path, by the session's clock; 0 while it waits in a queue. */
     long sentNanos;
     /** How many copies were given to paths. */
     int transmissions;

@@ -11,6 +11,8 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One path of a session once its handshake is done: a TCP stream to the peer with one reader and
@@ -19,6 +21,8 @@ import java.util.concurrent.locks.Condition;
  * session's lock.
  */
 final class PathLink implements PathView {
+    private static final Logger log = LoggerFactory.getLogger(PathLink.class);
+
     enum State { UP, CLOSING, DOWN }
 
     private static final int WRITE_BATCH = 256 * 1024;
@@ -149,8 +153,8 @@ final class PathLink implements PathView {
         } catch (IOException e) {
             session.pathFailed(this, e.getMessage());
         } catch (RuntimeException e) {
+            log.error("{}: unexpected failure reading", this, e);
             session.pathFailed(this, "unexpected failure: " + e);
-            throw e;
         }
     }
 
@@ -183,6 +187,9 @@ final class PathLink implements PathView {
             }
         } catch (IOException e) {
             session.pathFailed(this, e.getMessage());
+        } catch (RuntimeException e) { // e.g. a codec that cannot encode: the path cannot go on
+            log.error("{}: unexpected failure writing", this, e);
+            session.pathFailed(this, "unexpected failure: " + e);
         }
     }
 

@@ -60,6 +60,10 @@ final class ReceiveHalf {
 
     /** A DATA packet, or with {@code payload == null} the FIN, numbered {@code seq}. */
     Arrival receive(long seq, byte[] payload) {
+        if (finDelivered) {
+            duplicates++; // nothing follows a FIN: whatever comes now is a copy of what was delivered
+            return Arrival.DUPLICATE;
+        }
         if (Long.compareUnsigned(seq, expected) < 0 || slots[(int) seq & mask] != null && inBuffer(seq)) {
             duplicates++;
             return Arrival.DUPLICATE;

@@ -7,6 +7,7 @@ import dev.mpp.api.spi.ArqStrategy;
 import dev.mpp.api.spi.PathScheduler;
 import dev.mpp.api.spi.PathView;
 import dev.mpp.api.spi.Upstream;
+import dev.mpp.runtime.net.Resettable;
 import dev.mpp.runtime.net.StreamResetException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * ticks every {@value #TICK_MILLIS} ms for keepalives, retransmission timeouts and deadlines. All
  * state is guarded by one lock; nothing blocks while holding it.
  */
-public final class Session implements Upstream {
+public final class Session implements Upstream, Resettable {
     private static final Logger log = LoggerFactory.getLogger(Session.class);
     static final int TICK_MILLIS = 100;
     /** How long a path waits for the peer's CLOSE after sending its own. */
@@ -185,6 +186,7 @@ public final class Session implements Upstream {
                 return false;
             }
             paths.add(link);
+            link.control.add(receive.ack()); // what this node has received, and its window, as of now
             List<Packet> waiting = new ArrayList<>(orphans);
             orphans.clear();
             waiting.forEach(p -> resend(p, null));
@@ -234,10 +236,9 @@ public final class Session implements Upstream {
                     }
                 }
                 case Frame.Ping(long token) -> {
+                    // The ACK repeats the window: an update lost with a path is repaired by the next PING (section 9.4).
                     link.control.add(new Frame.Pong(token));
-                    if (receive.window() != receive.advertised()) {
-                        link.control.add(receive.ack());
-                    }
+                    link.control.add(receive.ack());
                     link.work.signal();
                 }
                 case Frame.Pong(long token) -> {
@@ -245,11 +246,12 @@ public final class Session implements Upstream {
                     if (rtt >= 0 && rtt < Duration.ofMinutes(5).toNanos()) {
                         link.rttSample(rtt);
                     }
+                    link.suspect = false; // it moves again: it may take packets, and shows whether it keeps up
                 }
                 case Frame.Close() -> {
                     link.closeReceived = true;
                     if (link.state == PathLink.State.UP) {
-                        // The peer retires this path alone: answer, and what it held goes elsewhere.
+                        // The peer retires this path alone: what it held goes elsewhere.
                         takeDown(link, "the peer closed it");
                         toClose.add(link);
                     } else {
@@ -454,6 +456,12 @@ public final class Session implements Upstream {
             }
         }
         link.inflightBytes = 0;
+        // An ACK (perhaps a window update) may have been lost with the path: repeat it on another.
+        PathLink other = firstUp();
+        if (other != null) {
+            other.control.add(receive.ack());
+            other.work.signal();
+        }
         changed.signalAll();
     }
 
@@ -491,7 +499,7 @@ public final class Session implements Upstream {
 
     private void give(Packet p, PathLink target) {
         p.path = target;
-        p.sentNanos = clock.getAsLong();
+        p.sentNanos = 0; // not written yet: the retransmission timeout counts from the write
         p.transmissions++;
         target.inflightBytes += p.wireBytes();
         target.work.signal();
@@ -578,7 +586,13 @@ public final class Session implements Upstream {
 
     /** The scheduler's choice; a scheduler that answers with a path it was not offered gets the first one. */
     private PathLink choose(List<PathView> candidates, Packet p) {
-        PathView chosen = scheduler.select(List.copyOf(candidates), p.wireBytes());
+        PathView chosen;
+        try {
+            chosen = scheduler.select(List.copyOf(candidates), p.wireBytes());
+        } catch (RuntimeException e) {
+            log.error("{}: the scheduler failed; using {}", label, candidates.getFirst(), e);
+            return (PathLink) candidates.getFirst();
+        }
         if (chosen instanceof PathLink link && candidates.contains(link)) {
             return link;
         }
@@ -669,6 +683,21 @@ public final class Session implements Upstream {
     // ---------------------------------------------------------------- time and the end
 
     private void tick() {
+        try {
+            tickOnce();
+        } catch (RuntimeException e) {
+            // An exception would end the periodic task, and with it keepalives, timeouts and deadlines.
+            log.error("{}: unexpected failure; resetting the session", label, e);
+            lock.lock();
+            try {
+                reset(ErrorCode.GENERAL, "internal error: " + e, true);
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void tickOnce() {
         List<PathLink> silent = new ArrayList<>();
         boolean ended;
         lock.lock();
@@ -728,15 +757,30 @@ public final class Session implements Upstream {
         if (paths.stream().filter(PathLink::isUp).count() < 2) {
             return;
         }
+        List<PathLink> slow = new ArrayList<>();
         for (Packet p : send.unacknowledged()) {
             PathLink on = p.path;
-            if (on == null) {
+            if (on == null || p.sentNanos == 0) {
                 continue;
             }
             long rto = arq.retransmitTimeout(on.smoothedRtt, on.rttVariation).toNanos();
             if (now - p.sentNanos > rto) {
-                on.suspect = true;
+                if (!on.suspect) {
+                    on.suspect = true;
+                    slow.add(on);
+                }
                 resend(p, on);
+            }
+        }
+        // What a slow path has queued but not written yet would only wait behind what is overdue there.
+        for (PathLink l : slow) {
+            for (var queue : List.of(l.resends, l.data)) {
+                for (Packet p : List.copyOf(queue)) {
+                    if (p.path == l && !p.acked) {
+                        resend(p, l);
+                    }
+                }
+                queue.clear();
             }
         }
     }
@@ -782,9 +826,26 @@ public final class Session implements Upstream {
         }
         orphans.clear();
         changed.signalAll();
+        resetActions.forEach(action -> Thread.ofVirtual().name("mpp-reset").start(action));
+        resetActions.clear();
     }
 
     private boolean endAnnounced;
+    private final List<Runnable> resetActions = new ArrayList<>();
+
+    @Override
+    public void onReset(Runnable action) {
+        lock.lock();
+        try {
+            if (state != State.RESET) {
+                resetActions.add(action);
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        Thread.ofVirtual().start(action);
+    }
 
     /** Tells the owner once that the session is over. */
     private void afterEnd() {

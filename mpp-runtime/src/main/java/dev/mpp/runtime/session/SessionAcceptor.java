@@ -21,7 +21,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,7 +60,13 @@ public final class SessionAcceptor implements Inbound {
     private final String arq;
     /** Per accepted session: the acceptor's session nonce and the join nonces used so far. */
     private final Map<Mid, Accepted> accepted = new ConcurrentHashMap<>();
-    private final Map<Nonce, Long> openNonces = new ConcurrentHashMap<>();
+    /** Nonces of accepted OPENs, and the same in the order they expire, so forgetting costs nothing per OPEN. */
+    private final Set<Nonce> openNonces = new HashSet<>();
+    private final ArrayDeque<Remembered> openNonceExpiry = new ArrayDeque<>();
+    /** Sessions accepted here and not yet ended (the MIDs of ended ones linger in {@link #accepted}). */
+    private final AtomicInteger liveSessions = new AtomicInteger();
+
+    private record Remembered(Nonce nonce, long expiresNanos) {}
 
     private record Accepted(Session session, byte[] nonce, Set<Nonce> joins, AtomicInteger paths) {}
 
@@ -135,7 +143,7 @@ public final class SessionAcceptor implements Inbound {
             write(socket, codec, new Frame.OpenError(ErrorCode.AUTHENTICATION_FAILED, REFUSED));
             return;
         }
-        if (accepted.size() >= maxSessions) {
+        if (liveSessions.get() >= maxSessions) {
             log.warn("peer port: refused OPEN from {}: {} sessions already open (mpp.maxSessions)", from, maxSessions);
             write(socket, codec, new Frame.OpenError(ErrorCode.GENERAL, "too many sessions"));
             return;
@@ -164,6 +172,7 @@ public final class SessionAcceptor implements Inbound {
             write(socket, codec, new Frame.OpenError(ErrorCode.AUTHENTICATION_FAILED, REFUSED));
             return;
         }
+        liveSessions.incrementAndGet();
         registry.add(session);
         try {
             write(socket, codec, ok);
@@ -176,8 +185,19 @@ public final class SessionAcceptor implements Inbound {
         }
         handshake.done();
         log.info("peer port: session {} open", label);
-        Thread.ofVirtual().name("mpp-session-" + label).start(() -> relayToDestination(destination, session));
-        carry(session, 0, "0 (" + from + ")", socket, codec, reader);
+        // The path first, then the relay: a destination that resets at once must find a path to send RESET on.
+        boolean[] relayed = {false};
+        try {
+            carry(session, 0, "0 (" + from + ")", socket, codec, reader, () -> {
+                relayed[0] = true;
+                Thread.ofVirtual().name("mpp-session-" + label).start(() -> relayToDestination(destination, session));
+            });
+        } finally {
+            if (!relayed[0]) { // the session ended before its first path was in service
+                Quietly.close(destination);
+                session.close();
+            }
+        }
     }
 
     private void relayToDestination(SocketChannel destination, Session session) {
@@ -193,18 +213,24 @@ public final class SessionAcceptor implements Inbound {
 
     /** After the session ends its MID stays taken for 2 x the path timeout, so late frames find no session. */
     private void forget(Session session) {
+        if (registry.get(session.mid()) == session) {
+            liveSessions.decrementAndGet();
+        }
         registry.remove(session);
-        long linger = 2 * settings.pathTimeout().toMillis();
+        Runnable remove = () -> accepted.computeIfPresent(session.mid(), (mid, a) -> a.session() == session ? null : a);
         try {
-            timers.schedule(() -> accepted.remove(session.mid()), linger, TimeUnit.MILLISECONDS);
+            timers.schedule(remove, 2 * settings.pathTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) { // shutting down
-            accepted.remove(session.mid());
+            remove.run();
         }
     }
 
     private void join(Socket socket, String from, FrameReader reader, FrameCodec codec, Frame.Join join,
                       HandshakeTimer handshake) throws IOException {
         Accepted entry = accepted.get(join.mid());
+        if (entry != null && entry.session().state() != Session.State.ESTABLISHED) {
+            entry = null; // ended: its MID only lingers so that late paths are refused
+        }
         // The proof is computed even for an unknown session, so timing does not tell which sessions exist.
         byte[] sessionNonce = entry != null ? entry.nonce() : new byte[Frame.NONCE_BYTES];
         boolean proofOk = auth.verify(Transcript.join(join.mid(), sessionNonce, join.nonce()), join.proof());
@@ -225,26 +251,34 @@ public final class SessionAcceptor implements Inbound {
         write(socket, codec, new Frame.JoinOk(auth.prove(Transcript.joinOk(join.mid(), sessionNonce, join.nonce()))));
         handshake.done();
         int index = entry.paths().getAndIncrement();
-        carry(session, index, index + " (" + from + ")", socket, codec, reader);
+        carry(session, index, index + " (" + from + ")", socket, codec, reader, () -> {});
     }
 
     /** Puts an accepted path into service and reads it until it ends. */
-    private void carry(Session session, int index, String name, Socket socket, FrameCodec codec, FrameReader reader)
-            throws IOException {
+    /** Puts an accepted path into service, runs {@code attached}, and reads the path until it ends. */
+    private void carry(Session session, int index, String name, Socket socket, FrameCodec codec, FrameReader reader,
+                       Runnable attached) throws IOException {
         socket.setSoTimeout(0);
         PathLink link = new PathLink(session, index, name, 1, socket, codec, reader, System.nanoTime());
         if (session.attach(link)) {
+            attached.run();
             link.readLoop();
         }
     }
 
     private boolean rememberOpenNonce(byte[] nonce) {
         long now = System.nanoTime();
-        openNonces.values().removeIf(expiry -> expiry - now < 0);
-        if (openNonces.size() >= MAX_REMEMBERED_NONCES) {
-            return false;
+        synchronized (openNonces) {
+            while (!openNonceExpiry.isEmpty() && openNonceExpiry.peek().expiresNanos() - now < 0) {
+                openNonces.remove(openNonceExpiry.poll().nonce());
+            }
+            Nonce n = new Nonce(nonce.clone());
+            if (openNonces.size() >= MAX_REMEMBERED_NONCES || !openNonces.add(n)) {
+                return false;
+            }
+            openNonceExpiry.add(new Remembered(n, now + TimeUnit.SECONDS.toNanos(2 * CLOCK_SKEW_SECONDS)));
+            return true;
         }
-        return openNonces.putIfAbsent(new Nonce(nonce.clone()), now + TimeUnit.SECONDS.toNanos(2 * CLOCK_SKEW_SECONDS)) == null;
     }
 
     private static void write(Socket socket, FrameCodec codec, Frame frame) throws IOException {

@@ -9,8 +9,9 @@ import dev.mpp.api.frame.Frame;
 import dev.mpp.api.frame.Mid;
 import dev.mpp.api.frame.Preface;
 import dev.mpp.api.frame.Transcript;
+import dev.mpp.api.spi.ArqStrategy;
 import dev.mpp.api.spi.FrameCodec;
-import dev.mpp.api.spi.PathConnector;
+import dev.mpp.api.spi.PathScheduler;
 import dev.mpp.api.spi.PeerAuthenticator;
 import dev.mpp.runtime.net.Quietly;
 import java.io.IOException;
@@ -55,7 +56,12 @@ public final class SessionOpener {
      * @throws ConnectException with the peer's verdict (its OPEN-ERROR code) or why no path could carry OPEN
      */
     public Session open(Route route, HostPort destination) throws ConnectException {
-        Attempt attempt = new Attempt(route, destination);
+        Attempt attempt;
+        try {
+            attempt = new Attempt(route, destination);
+        } catch (RuntimeException e) { // a reloaded route may name a plugin this node does not have
+            throw new ConnectException(ConnectFailure.GENERAL, "route to " + route.peer() + ": " + e.getMessage(), e);
+        }
         for (int i = 0; i < route.paths().size(); i++) {
             int index = i;
             Thread.ofVirtual().name("mpp-path-" + route.paths().get(i).name()).start(() -> attempt.runPath(index));
@@ -80,6 +86,8 @@ public final class SessionOpener {
         private final HostPort destination;
         private final FrameCodec codec;
         private final PeerAuthenticator auth;
+        private final PathScheduler scheduler;
+        private final ArqStrategy arq;
         private final String label;
         private final long deadline;
         private final ReentrantLock lock = new ReentrantLock();
@@ -95,6 +103,8 @@ public final class SessionOpener {
             this.destination = destination;
             this.codec = plugins.codec(route.framing());
             this.auth = plugins.peerAuthenticator(route.peerKey());
+            this.scheduler = plugins.scheduler(route.scheduler());
+            this.arq = plugins.arq(route.arq());
             this.label = destination + " via " + route.peer();
             this.deadline = System.nanoTime() + settings.connectTimeout().toNanos();
         }
@@ -152,20 +162,23 @@ public final class SessionOpener {
                     continue;
                 }
                 boolean carried;
+                long since = System.nanoTime();
                 try {
                     carried = carry(index, path, socket);
+                } catch (RuntimeException e) {
+                    log.error("{}: path {}: unexpected failure", label, path.name(), e);
+                    carried = false;
                 } finally {
                     Quietly.close(socket);
                 }
-                if (carried) {
+                // Only a path that lasted starts over with the shortest wait; one that dies at once backs off.
+                if (carried && System.nanoTime() - since > settings.pathTimeout().toNanos()) {
                     backoff = settings.reconnectBackoff();
                 }
                 if (over() || !sleep(backoff)) {
                     return;
                 }
-                if (!carried) {
-                    backoff = longer(backoff);
-                }
+                backoff = longer(backoff);
             }
         }
 
@@ -293,7 +306,7 @@ public final class SessionOpener {
                         }
                         sessionNonce = ok.nonce();
                         session = new Session(mid, mid.toString().substring(0, 8) + " " + label, settings,
-                                plugins.scheduler(route.scheduler()), plugins.arq(route.arq()), ok.window(), timers,
+                                scheduler, arq, ok.window(), timers,
                                 System::nanoTime, this::ended);
                         registry.add(session);
                         openInFlight = false;
