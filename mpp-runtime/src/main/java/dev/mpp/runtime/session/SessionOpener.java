@@ -220,8 +220,10 @@ public final class SessionOpener {
         private boolean pathDown(Route.Path path, String why, boolean wasOpening) {
             lock.lock();
             try {
+                if (!over()) {
+                    log.warn("{}: path {} {}", label, path.name(), why); // one line per failure, naming the hop
+                }
                 if (session == null) {
-                    log.debug("{}: path {}: {}", label, path.name(), why);
                     pathsFailed++;
                     if (wasOpening) {
                         openInFlight = false;
@@ -233,9 +235,6 @@ public final class SessionOpener {
                     }
                     changed.signalAll();
                     return true;
-                }
-                if (!over()) {
-                    log.warn("{}: path {} {}", label, path.name(), why);
                 }
                 return !over();
             } finally {
