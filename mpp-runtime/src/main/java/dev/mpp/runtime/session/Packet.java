@@ -14,6 +14,8 @@ final class Packet {
     PathLink path;
     /** When the latest copy was written to its path, by the session's clock; 0 while it waits in a queue. */
     long sentNanos;
+    /** When the latest copy was given to its path. */
+    long givenNanos;
     /** How many copies were given to paths. */
     int transmissions;
     boolean acked;

@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
 final class PathLink implements PathView {
     private static final Logger log = LoggerFactory.getLogger(PathLink.class);
 
-    enum State { UP, CLOSING, DOWN }
+    /** Where this path is in the session: carrying traffic, asked to close, or out of service. */
+    enum Phase { UP, CLOSING, DOWN }
 
-    private static final int WRITE_BATCH = 256 * 1024;
+    static final int WRITE_BATCH = 256 * 1024;
 
     final Session session;
     final int index;
@@ -39,9 +40,12 @@ final class PathLink implements PathView {
     final ArrayDeque<Frame> control = new ArrayDeque<>();
     final ArrayDeque<Packet> resends = new ArrayDeque<>();
     final ArrayDeque<Packet> data = new ArrayDeque<>();
-    State state = State.UP;
+    Phase phase = Phase.UP;
     /** Bytes given to this path and not yet acknowledged. */
     long inflightBytes;
+    /** The part of {@link #inflightBytes} still in {@link #resends} and {@link #data}. */
+    long queuedBytes;
+    final QueueControl queueControl;
     /** A packet waited past its retransmission timeout here: take no new packets until an ACK shows the path moves. */
     boolean suspect;
     boolean closeReceived;
@@ -53,6 +57,7 @@ final class PathLink implements PathView {
     long lastPingNanos;
     long smoothedRtt = -1;
     long rttVariation = -1;
+    long minRtt = -1;
 
     long bytesSent;
     long bytesReceived;
@@ -62,9 +67,10 @@ final class PathLink implements PathView {
 
     /**
      * @param reader the reader that did the handshake: it may hold bytes that arrived behind it
+     * @param window the queue control of this path: its window's floor and first size
      */
     PathLink(Session session, int index, String name, int weight, Socket socket, FrameCodec codec, FrameReader reader,
-             long now) {
+             long now, QueueControl window) {
         this.session = session;
         this.index = index;
         this.name = name;
@@ -72,6 +78,7 @@ final class PathLink implements PathView {
         this.socket = socket;
         this.codec = codec;
         this.reader = reader;
+        this.queueControl = window;
         this.work = session.newCondition();
         this.lastReceiveNanos = now;
         this.lastPingNanos = now;
@@ -88,8 +95,26 @@ final class PathLink implements PathView {
     }
 
     @Override
+    public State state() {
+        return switch (phase) {
+            case UP -> suspect ? State.SUSPECT : State.UP;
+            case CLOSING, DOWN -> State.DOWN;
+        };
+    }
+
+    @Override
     public long smoothedRttNanos() {
         return smoothedRtt;
+    }
+
+    @Override
+    public long rttVariationNanos() {
+        return rttVariation;
+    }
+
+    @Override
+    public long minRttNanos() {
+        return minRtt;
     }
 
     @Override
@@ -98,24 +123,27 @@ final class PathLink implements PathView {
     }
 
     @Override
-    public long writableBytes() {
-        return Math.max(0, WRITE_BATCH - queuedBytes());
+    public long queuedBytes() {
+        return queuedBytes;
     }
 
-    private long queuedBytes() {
-        long n = 0;
-        for (Packet p : data) {
-            n += p.wireBytes();
-        }
-        return n;
+    @Override
+    public long deliveryRate() {
+        return queueControl.rate();
+    }
+
+    @Override
+    public long windowBytes() {
+        return queueControl.window();
     }
 
     boolean isUp() {
-        return state == State.UP;
+        return phase == Phase.UP;
     }
 
     /** An RTT sample from a PONG: smoothed as TCP does (RFC 6298). */
     void rttSample(long rtt) {
+        minRtt = minRtt < 0 ? rtt : Math.min(minRtt, rtt);
         if (smoothedRtt < 0) {
             smoothedRtt = rtt;
             rttVariation = rtt / 2;
@@ -126,8 +154,8 @@ final class PathLink implements PathView {
     }
 
     PathStats stats() {
-        return new PathStats(index, name, state.name(), bytesSent, bytesReceived, packetsSent, packetsReceived,
-                packetsResent, smoothedRtt);
+        return new PathStats(index, name, state().name(), bytesSent, bytesReceived, packetsSent, packetsReceived,
+                packetsResent, smoothedRtt, queueControl.rate(), queueControl.window());
     }
 
     /** Unblocks both threads; the session has already taken the path out. */

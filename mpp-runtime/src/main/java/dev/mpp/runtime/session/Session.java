@@ -102,6 +102,21 @@ public final class Session implements Upstream, Resettable {
         return lock.newCondition();
     }
 
+    /**
+     * A path for this session whose handshake is done: its window starts at {@value #FIRST_WINDOW_PACKETS}
+     * packets and never goes below {@value #WINDOW_FLOOR_PACKETS}. Then {@link #attach} it.
+     */
+    PathLink newPath(int index, String name, int weight, java.net.Socket socket, dev.mpp.api.spi.FrameCodec codec,
+                     FrameReader reader) {
+        long now = clock.getAsLong();
+        long packet = settings.packetSize() + 16L;
+        return new PathLink(this, index, name, weight, socket, codec, reader, now,
+                new QueueControl(WINDOW_FLOOR_PACKETS * packet, FIRST_WINDOW_PACKETS * packet, now));
+    }
+
+    static final int WINDOW_FLOOR_PACKETS = 4;
+    static final int FIRST_WINDOW_PACKETS = 16;
+
     public Mid mid() {
         return mid;
     }
@@ -214,7 +229,7 @@ public final class Session implements Upstream, Resettable {
         boolean ended;
         lock.lock();
         try {
-            if (link.state == PathLink.State.DOWN) {
+            if (link.phase == PathLink.Phase.DOWN) {
                 return false;
             }
             long now = clock.getAsLong();
@@ -250,7 +265,7 @@ public final class Session implements Upstream, Resettable {
                 }
                 case Frame.Close() -> {
                     link.closeReceived = true;
-                    if (link.state == PathLink.State.UP) {
+                    if (link.phase == PathLink.Phase.UP) {
                         // The peer retires this path alone: what it held goes elsewhere.
                         takeDown(link, "the peer closed it");
                         toClose.add(link);
@@ -268,7 +283,7 @@ public final class Session implements Upstream, Resettable {
                 case Frame.JoinOk j -> protocolErrorOnPath(link, "JOIN-OK on an established path", toClose);
                 case Frame.JoinError j -> protocolErrorOnPath(link, "JOIN-ERROR on an established path", toClose);
             }
-            ended = link.state == PathLink.State.DOWN || toClose.contains(link);
+            ended = link.phase == PathLink.Phase.DOWN || toClose.contains(link);
         } finally {
             lock.unlock();
         }
@@ -350,11 +365,20 @@ public final class Session implements Upstream, Resettable {
 
     private void acknowledged(Packet p) {
         if (p.path != null) {
-            p.path.inflightBytes -= p.wireBytes();
+            p.path.queueControl.acknowledged(p.wireBytes());
             p.path.suspect = false;
-            p.path = null;
+            leave(p);
         }
         orphans.remove(p);
+    }
+
+    /** Takes {@code p} off the books of the path it was given to. */
+    private void leave(Packet p) {
+        p.path.inflightBytes -= p.wireBytes();
+        if (p.sentNanos == 0) {
+            p.path.queuedBytes -= p.wireBytes();
+        }
+        p.path = null;
     }
 
     /**
@@ -365,11 +389,11 @@ public final class Session implements Upstream, Resettable {
     List<Frame> takeBatch(PathLink link, int maxBytes) {
         lock.lock();
         try {
-            while (link.state != PathLink.State.DOWN && link.closeSentNanos == 0 && link.control.isEmpty()
+            while (link.phase != PathLink.Phase.DOWN && link.closeSentNanos == 0 && link.control.isEmpty()
                     && link.resends.isEmpty() && link.data.isEmpty()) {
                 link.work.awaitUninterruptibly();
             }
-            if (link.state == PathLink.State.DOWN || link.closeSentNanos != 0) {
+            if (link.phase == PathLink.Phase.DOWN || link.closeSentNanos != 0) {
                 return null;
             }
             List<Frame> batch = new ArrayList<>();
@@ -390,6 +414,7 @@ public final class Session implements Upstream, Resettable {
                         continue; // acknowledged meanwhile, or moved to another path
                     }
                     p.sentNanos = now;
+                    link.queuedBytes -= p.wireBytes();
                     batch.add(p.frame());
                     bytes += p.wireBytes();
                     link.packetsSent += p.isFin() ? 0 : 1;
@@ -420,7 +445,7 @@ public final class Session implements Upstream, Resettable {
     void pathFailed(PathLink link, String reason) {
         lock.lock();
         try {
-            if (link.state == PathLink.State.DOWN) {
+            if (link.phase == PathLink.Phase.DOWN) {
                 return;
             }
             boolean quiet = state != State.ESTABLISHED || link.closeSentNanos != 0 || link.closeReceived;
@@ -438,8 +463,8 @@ public final class Session implements Upstream, Resettable {
 
     /** Takes {@code link} out of service and re-sends, on the other paths, every packet it held. */
     private void takeDown(PathLink link, String reason) {
-        boolean wasUp = link.state == PathLink.State.UP;
-        link.state = PathLink.State.DOWN;
+        boolean wasUp = link.phase == PathLink.Phase.UP;
+        link.phase = PathLink.Phase.DOWN;
         link.work.signal();
         if (paths.remove(link)) {
             finishedPaths.add(link.stats());
@@ -456,6 +481,7 @@ public final class Session implements Upstream, Resettable {
             }
         }
         link.inflightBytes = 0;
+        link.queuedBytes = 0;
         // An ACK (perhaps a window update) may have been lost with the path: repeat it on another.
         PathLink other = firstUp();
         if (other != null) {
@@ -471,8 +497,7 @@ public final class Session implements Upstream, Resettable {
      */
     private void resend(Packet p, PathLink avoid) {
         if (p.path != null) {
-            p.path.inflightBytes -= p.wireBytes();
-            p.path = null;
+            leave(p);
         }
         List<PathView> candidates = new ArrayList<>();
         for (PathLink l : paths) {
@@ -492,6 +517,10 @@ public final class Session implements Upstream, Resettable {
             return;
         }
         PathLink target = choose(candidates, p);
+        if (target == null) { // a re-send never waits for room: the least loaded path takes it
+            target = (PathLink) candidates.stream().min(java.util.Comparator.comparingLong(PathView::bytesInFlight))
+                    .orElseThrow();
+        }
         give(p, target);
         target.resends.add(p);
         target.packetsResent++;
@@ -499,9 +528,11 @@ public final class Session implements Upstream, Resettable {
 
     private void give(Packet p, PathLink target) {
         p.path = target;
-        p.sentNanos = 0; // not written yet: the retransmission timeout counts from the write
+        p.sentNanos = 0; // not written yet
+        p.givenNanos = clock.getAsLong();
         p.transmissions++;
         target.inflightBytes += p.wireBytes();
+        target.queuedBytes += p.wireBytes();
         target.work.signal();
     }
 
@@ -569,22 +600,49 @@ public final class Session implements Upstream, Resettable {
     }
 
     /** Gives a new packet to the path the scheduler picks among those up, preferring those that are not suspect. */
-    private void dispatch(Packet p) {
-        List<PathView> candidates = new ArrayList<>();
-        for (PathLink l : paths) {
-            if (l.isUp() && !l.suspect) {
-                candidates.add(l);
+    /**
+     * Gives a new packet to the path the scheduler picks among those up. The scheduler may answer
+     * "wait" (no path with room, or a better one soon); then this waits for an acknowledgement or a
+     * change of paths and asks again. With nothing in flight anywhere no acknowledgement would come,
+     * so then the first path takes the packet.
+     */
+    private void dispatch(Packet p) throws IOException {
+        while (true) {
+            // A suspect path takes new packets only when every path is suspect.
+            List<PathView> candidates = new ArrayList<>();
+            for (PathLink l : paths) {
+                if (l.isUp() && !l.suspect) {
+                    candidates.add(l);
+                }
+            }
+            if (candidates.isEmpty()) {
+                paths.stream().filter(PathLink::isUp).forEach(candidates::add);
+            }
+            if (candidates.isEmpty()) {
+                awaitCredit(); // a path will join, or the session ends
+                continue;
+            }
+            candidates.sort(java.util.Comparator.comparingInt(PathView::index));
+            PathLink target = choose(candidates, p);
+            if (target == null && candidates.stream().allMatch(c -> c.bytesInFlight() == 0)) {
+                target = (PathLink) candidates.getFirst();
+            }
+            if (target != null) {
+                give(p, target);
+                target.data.add(p);
+                return;
+            }
+            changed.awaitUninterruptibly();
+            if (state != State.ESTABLISHED) {
+                throw new StreamResetException("session " + label + " " + endReason);
             }
         }
-        if (candidates.isEmpty()) {
-            paths.stream().filter(PathLink::isUp).forEach(candidates::add);
-        }
-        PathLink target = choose(candidates, p);
-        give(p, target);
-        target.data.add(p);
     }
 
-    /** The scheduler's choice; a scheduler that answers with a path it was not offered gets the first one. */
+    /**
+     * The scheduler's choice, or null to wait; a scheduler that fails, or answers with a path it was
+     * not offered, gets the first one.
+     */
     private PathLink choose(List<PathView> candidates, Packet p) {
         PathView chosen;
         try {
@@ -592,6 +650,9 @@ public final class Session implements Upstream, Resettable {
         } catch (RuntimeException e) {
             log.error("{}: the scheduler failed; using {}", label, candidates.getFirst(), e);
             return (PathLink) candidates.getFirst();
+        }
+        if (chosen == null) {
+            return null;
         }
         if (chosen instanceof PathLink link && candidates.contains(link)) {
             return link;
@@ -708,6 +769,7 @@ public final class Session implements Upstream, Resettable {
                     if (!l.isUp()) {
                         continue;
                     }
+                    l.queueControl.tick(now, l.minRtt);
                     if (now - l.lastReceiveNanos > settings.pathTimeout().toNanos()) {
                         silent.add(l);
                     } else if (now - l.lastPingNanos >= settings.keepalive().toNanos()) {
@@ -721,6 +783,7 @@ public final class Session implements Upstream, Resettable {
                     takeDown(l, "silent");
                 }
                 retransmitOverdue(now);
+                changed.signalAll(); // windows may have grown
                 if (paths.stream().noneMatch(PathLink::isUp)
                         && now - noPathSince > settings.sessionDeadline().toNanos()) {
                     reset(ErrorCode.TIMEOUT, "no path up for " + settings.sessionDeadline().toSeconds() + " s", true);
@@ -760,11 +823,14 @@ public final class Session implements Upstream, Resettable {
         List<PathLink> slow = new ArrayList<>();
         for (Packet p : send.unacknowledged()) {
             PathLink on = p.path;
-            if (on == null || p.sentNanos == 0) {
+            if (on == null) {
                 continue;
             }
+            // From the write; a packet still queued counts from when the path took it: the window keeps that
+            // queue short, so a packet that waits there this long is behind a path too slow for it.
+            long since = p.sentNanos != 0 ? p.sentNanos : p.givenNanos;
             long rto = arq.retransmitTimeout(on.smoothedRtt, on.rttVariation).toNanos();
-            if (now - p.sentNanos > rto) {
+            if (now - since > rto) {
                 if (!on.suspect) {
                     on.suspect = true;
                     slow.add(on);
@@ -796,7 +862,7 @@ public final class Session implements Upstream, Resettable {
             if (l.isUp()) {
                 l.control.add(receive.ack());
                 l.control.add(new Frame.Close());
-                l.state = PathLink.State.CLOSING;
+                l.phase = PathLink.Phase.CLOSING;
                 l.closingSinceNanos = clock.getAsLong();
                 l.work.signal();
             }
@@ -816,7 +882,7 @@ public final class Session implements Upstream, Resettable {
         for (PathLink l : List.copyOf(paths)) {
             if (tellPeer && l.isUp()) {
                 l.control.add(new Frame.Reset(code, reason.length() > 1024 ? reason.substring(0, 1024) : reason));
-                l.state = PathLink.State.CLOSING;
+                l.phase = PathLink.Phase.CLOSING;
                 l.closingSinceNanos = clock.getAsLong();
                 l.work.signal();
             } else {

@@ -259,7 +259,7 @@ public final class SessionAcceptor implements Inbound {
     private void carry(Session session, int index, String name, Socket socket, FrameCodec codec, FrameReader reader,
                        Runnable attached) throws IOException {
         socket.setSoTimeout(0);
-        PathLink link = new PathLink(session, index, name, 1, socket, codec, reader, System.nanoTime());
+        PathLink link = session.newPath(index, name, 1, socket, codec, reader);
         if (session.attach(link)) {
             attached.run();
             link.readLoop();

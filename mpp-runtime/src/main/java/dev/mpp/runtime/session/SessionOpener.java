@@ -372,7 +372,7 @@ public final class SessionOpener {
         }
 
         private PathLink attachOrNull(int index, Route.Path path, Socket socket, FrameReader reader) {
-            PathLink link = new PathLink(session, index, path.name(), path.weight(), socket, codec, reader, System.nanoTime());
+            PathLink link = session.newPath(index, path.name(), path.weight(), socket, codec, reader);
             return session.attach(link) ? link : null;
         }
 

@@ -20,6 +20,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A relay on one of three paths breaks in the middle of a transfer, in each way a relay breaks;
@@ -44,9 +46,10 @@ class PathFailureTest {
         transferWhileTheRelayFails(FaultyRelay::closeConnections, false);
     }
 
-    @Test
-    void aRelaySlowedToATrickleMidTransferLosesNoData() throws Exception {
-        transferWhileTheRelayFails(relay -> relay.slow(1024), true);
+    @ParameterizedTest(name = "scheduler {0}")
+    @ValueSource(strings = {"round-robin", "weighted", "latency-aware"})
+    void aRelaySlowedToATrickleMidTransferLosesNoData(String scheduler) throws Exception {
+        transferWhileTheRelayFails(relay -> relay.slow(1024), true, ", \"scheduler\": \"" + scheduler + "\"");
     }
 
     /**
@@ -56,11 +59,17 @@ class PathFailureTest {
      * @param dataIsLost  whether the fault strands packets on the path (a clean close delivers them first)
      */
     private void transferWhileTheRelayFails(Consumer<FaultyRelay> fault, boolean dataIsLost) throws Exception {
+        transferWhileTheRelayFails(fault, dataIsLost, "");
+    }
+
+    private void transferWhileTheRelayFails(Consumer<FaultyRelay> fault, boolean dataIsLost, String routeExtra)
+            throws Exception {
         try (RunningNode good1 = RunningNode.socks("");
              RunningNode good2 = RunningNode.socks("");
              FaultyRelay faulty = FaultyRelay.start();
              MultipathFixture mpp = MultipathFixture.start(
-                     List.of("socks5://" + good1.socksHostPort(), "socks5://" + good2.socksHostPort(), faulty.uri()), "", "")) {
+                     List.of("socks5://" + good1.socksHostPort(), "socks5://" + good2.socksHostPort(), faulty.uri()),
+                     routeExtra, "")) {
             byte[] up = RandomPayload.bytes(SIZE, 11);
             byte[] down = RandomPayload.bytes(SIZE, 12);
             CompletableFuture<StreamDigest> received = new CompletableFuture<>();
@@ -81,11 +90,15 @@ class PathFailureTest {
                 assertTrue(faulty.bytesRelayed() < 2L * SIZE, "the fault came in the middle of the transfer");
                 faulty.pass();
             }
-            assertTrue(Await.until(() -> !mpp.node.node().endedSessions().isEmpty(), 20_000), "the session ended");
+            assertTrue(Await.until(() -> !mpp.node.node().endedSessions().isEmpty()
+                    && !mpp.peer.node().endedSessions().isEmpty(), 20_000), "the session ended at both ends");
             SessionSummary session = mpp.lastOpened();
             assertEquals("done", session.endReason(), session.toString());
-            long resent = session.paths().stream().mapToLong(PathStats::packetsResent).sum();
-            assertTrue(!dataIsLost || resent > 0, "packets the faulty path held were re-sent elsewhere: " + session);
+            SessionSummary atPeer = mpp.peer.node().endedSessions().getFirst();
+            long resent = session.paths().stream().mapToLong(PathStats::packetsResent).sum()
+                    + atPeer.paths().stream().mapToLong(PathStats::packetsResent).sum();
+            assertTrue(!dataIsLost || resent > 0, "packets the faulty path held were re-sent elsewhere, one way or the "
+                    + "other: " + session + " " + atPeer);
         }
     }
 

@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * {@code round-robin}: each packet goes to the next path after the one that took the previous
- * packet, in route order, among the paths the session offers (those with room).
+ * packet, in route order, among the paths with room in their window; with none, it waits.
  */
 public final class RoundRobinProvider implements PathSchedulerProvider {
     @Override
@@ -36,6 +36,9 @@ public final class RoundRobinProvider implements PathSchedulerProvider {
             PathView next = null;
             PathView lowest = null;
             for (PathView p : paths) {
+                if (!p.hasRoom(packetBytes)) {
+                    continue;
+                }
                 if (p.index() > last && (next == null || p.index() < next.index())) {
                     next = p;
                 }
@@ -44,7 +47,9 @@ public final class RoundRobinProvider implements PathSchedulerProvider {
                 }
             }
             PathView chosen = next != null ? next : lowest;
-            last = chosen.index();
+            if (chosen != null) {
+                last = chosen.index();
+            }
             return chosen;
         }
     }

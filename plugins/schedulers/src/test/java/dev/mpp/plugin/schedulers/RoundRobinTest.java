@@ -1,6 +1,7 @@
 package dev.mpp.plugin.schedulers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.mpp.api.Options;
 import dev.mpp.api.spi.PathScheduler;
@@ -12,13 +13,6 @@ import org.junit.jupiter.api.Test;
 class RoundRobinTest {
     private final PathScheduler scheduler = new RoundRobinProvider().create(Options.empty("scheduler"));
 
-    record Path(int index) implements PathView {
-        public int weight() { return 1; }
-        public long smoothedRttNanos() { return -1; }
-        public long bytesInFlight() { return 0; }
-        public long writableBytes() { return 0; }
-    }
-
     private List<Integer> choose(int packets, List<PathView> paths) {
         List<Integer> chosen = new ArrayList<>();
         for (int i = 0; i < packets; i++) {
@@ -29,19 +23,26 @@ class RoundRobinTest {
 
     @Test
     void takesThePathsInTurn() {
-        assertEquals(List.of(0, 1, 2, 0, 1, 2, 0), choose(7, List.of(new Path(0), new Path(1), new Path(2))));
+        assertEquals(List.of(0, 1, 2, 0, 1, 2, 0), choose(7, List.of(FakePath.idle(0), FakePath.idle(1), FakePath.idle(2))));
     }
 
     @Test
     void skipsAPathWithoutRoomAndComesBackToItLater() {
-        List<PathView> all = List.of(new Path(0), new Path(1), new Path(2));
+        List<PathView> all = List.of(FakePath.idle(0), FakePath.idle(1), FakePath.idle(2));
         assertEquals(List.of(0, 1), choose(2, all));
-        assertEquals(List.of(0, 1, 0), choose(3, List.of(new Path(0), new Path(1))));
+        assertEquals(List.of(0, 1, 0), choose(3, List.of(FakePath.idle(0), FakePath.idle(1))));
         assertEquals(List.of(1, 2, 0, 1), choose(4, all));
     }
 
     @Test
+    void aPathWithAFullWindowIsSkippedAndWithNoRoomAnywhereItWaits() {
+        List<PathView> paths = List.of(FakePath.idle(0), FakePath.idle(1).full(), FakePath.idle(2));
+        assertEquals(List.of(0, 2, 0), choose(3, paths));
+        assertNull(scheduler.select(List.of(FakePath.idle(0).full(), FakePath.idle(1).full()), 1000));
+    }
+
+    @Test
     void oneLivePathTakesEverything() {
-        assertEquals(List.of(1, 1, 1), choose(3, List.of(new Path(1))));
+        assertEquals(List.of(1, 1, 1), choose(3, List.of(FakePath.idle(1))));
     }
 }
