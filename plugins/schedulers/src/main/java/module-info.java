@@ -3,5 +3,6 @@ module dev.mpp.plugin.schedulers {
     requires dev.mpp.api;
 
     provides dev.mpp.api.spi.PathSchedulerProvider with dev.mpp.plugin.schedulers.RoundRobinProvider,
-            dev.mpp.plugin.schedulers.WeightedProvider, dev.mpp.plugin.schedulers.LatencyAwareProvider;
+            dev.mpp.plugin.schedulers.WeightedProvider, dev.mpp.plugin.schedulers.LatencyAwareProvider,
+            dev.mpp.plugin.schedulers.RedundantProvider;
 }

@@ -19,4 +19,17 @@ public interface PathScheduler {
      * @return an element of {@code paths}, or null to send nothing now
      */
     PathView select(List<PathView> paths, int packetBytes);
+
+    /**
+     * The paths that each carry a copy of the next packet; the first is where it counts as sent,
+     * and the receiver keeps whichever copy arrives first. By default the one path {@link #select}
+     * names. A scheduler that trades bandwidth for latency and instant failover ({@code redundant})
+     * returns several.
+     *
+     * @return distinct elements of {@code paths}, or an empty list to send nothing now
+     */
+    default List<PathView> selectCopies(List<PathView> paths, int packetBytes) {
+        PathView one = select(paths, packetBytes);
+        return one == null ? List.of() : List.of(one);
+    }
 }

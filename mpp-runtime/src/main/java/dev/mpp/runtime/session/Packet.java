@@ -19,6 +19,22 @@ final class Packet {
     /** How many copies were given to paths. */
     int transmissions;
     boolean acked;
+    /** Extra copies on other paths (redundant scheduling); null when there are none. */
+    java.util.List<Copy> copies;
+
+    /** An extra copy of a packet on another path, counted in that path's window until the packet is acknowledged. */
+    static final class Copy {
+        final Packet packet;
+        final PathLink path;
+        boolean written;
+        /** Off the path's books: the packet was acknowledged, or the path went down. */
+        boolean settled;
+
+        Copy(Packet packet, PathLink path) {
+            this.packet = packet;
+            this.path = path;
+        }
+    }
 
     Packet(long seq, byte[] payload) {
         this.seq = seq;

@@ -40,6 +40,7 @@ final class PathLink implements PathView {
     final ArrayDeque<Frame> control = new ArrayDeque<>();
     final ArrayDeque<Packet> resends = new ArrayDeque<>();
     final ArrayDeque<Packet> data = new ArrayDeque<>();
+    final ArrayDeque<Packet.Copy> copies = new ArrayDeque<>();
     Phase phase = Phase.UP;
     /** Bytes given to this path and not yet acknowledged. */
     long inflightBytes;

@@ -364,6 +364,7 @@ public final class Session implements Upstream, Resettable {
     }
 
     private void acknowledged(Packet p) {
+        settleCopies(p);
         if (p.path != null) {
             p.path.queueControl.acknowledged(p.wireBytes());
             p.path.suspect = false;
@@ -390,7 +391,7 @@ public final class Session implements Upstream, Resettable {
         lock.lock();
         try {
             while (link.phase != PathLink.Phase.DOWN && link.closeSentNanos == 0 && link.control.isEmpty()
-                    && link.resends.isEmpty() && link.data.isEmpty()) {
+                    && link.resends.isEmpty() && link.data.isEmpty() && link.copies.isEmpty()) {
                 link.work.awaitUninterruptibly();
             }
             if (link.phase == PathLink.Phase.DOWN || link.closeSentNanos != 0) {
@@ -415,16 +416,28 @@ public final class Session implements Upstream, Resettable {
                     }
                     p.sentNanos = now;
                     link.queuedBytes -= p.wireBytes();
-                    batch.add(p.frame());
-                    bytes += p.wireBytes();
-                    link.packetsSent += p.isFin() ? 0 : 1;
-                    link.bytesSent += p.isFin() ? 0 : p.payload.length;
+                    bytes += write(link, p, batch);
+                }
+            }
+            while (bytes < maxBytes && !link.copies.isEmpty()) {
+                Packet.Copy c = link.copies.poll();
+                if (!c.settled) {
+                    c.written = true;
+                    link.queuedBytes -= c.packet.wireBytes();
+                    bytes += write(link, c.packet, batch);
                 }
             }
             return batch;
         } finally {
             lock.unlock();
         }
+    }
+
+    private static int write(PathLink link, Packet p, List<Frame> batch) {
+        batch.add(p.frame());
+        link.packetsSent += p.isFin() ? 0 : 1;
+        link.bytesSent += p.isFin() ? 0 : p.payload.length;
+        return p.wireBytes();
     }
 
     /** The writer of {@code link} wrote CLOSE or RESET: nothing more goes on this path. */
@@ -479,7 +492,11 @@ public final class Session implements Upstream, Resettable {
             if (p.path == link) {
                 resend(p, link);
             }
+            if (p.copies != null) {
+                p.copies.stream().filter(c -> c.path == link).forEach(c -> c.settled = true);
+            }
         }
+        link.copies.clear();
         link.inflightBytes = 0;
         link.queuedBytes = 0;
         // An ACK (perhaps a window update) may have been lost with the path: repeat it on another.
@@ -599,7 +616,6 @@ public final class Session implements Upstream, Resettable {
         }
     }
 
-    /** Gives a new packet to the path the scheduler picks among those up, preferring those that are not suspect. */
     /**
      * Gives a new packet to the path the scheduler picks among those up. The scheduler may answer
      * "wait" (no path with room, or a better one soon); then this waits for an acknowledgement or a
@@ -623,18 +639,71 @@ public final class Session implements Upstream, Resettable {
                 continue;
             }
             candidates.sort(java.util.Comparator.comparingInt(PathView::index));
-            PathLink target = choose(candidates, p);
-            if (target == null && candidates.stream().allMatch(c -> c.bytesInFlight() == 0)) {
-                target = (PathLink) candidates.getFirst();
+            List<PathLink> targets = chooseCopies(candidates, p);
+            if (targets.isEmpty() && candidates.stream().allMatch(c -> c.bytesInFlight() == 0)) {
+                targets = List.of((PathLink) candidates.getFirst());
             }
-            if (target != null) {
+            if (!targets.isEmpty()) {
+                PathLink target = targets.getFirst();
                 give(p, target);
                 target.data.add(p);
+                for (PathLink extra : targets.subList(1, targets.size())) {
+                    copy(p, extra);
+                }
                 return;
             }
             changed.awaitUninterruptibly();
             if (state != State.ESTABLISHED) {
                 throw new StreamResetException("session " + label + " " + endReason);
+            }
+        }
+    }
+
+    /** The scheduler's paths for a new packet, first where it counts as sent; empty to wait. */
+    private List<PathLink> chooseCopies(List<PathView> candidates, Packet p) {
+        List<PathView> chosen;
+        try {
+            chosen = scheduler.selectCopies(List.copyOf(candidates), p.wireBytes());
+        } catch (RuntimeException e) {
+            log.error("{}: the scheduler failed; using {}", label, candidates.getFirst(), e);
+            return List.of((PathLink) candidates.getFirst());
+        }
+        List<PathLink> out = new ArrayList<>();
+        for (PathView v : chosen) {
+            if (v instanceof PathLink link && candidates.contains(link) && !out.contains(link)) {
+                out.add(link);
+            } else {
+                log.warn("{}: the scheduler chose a path it was not offered ({}); ignored", label, v);
+            }
+        }
+        return out;
+    }
+
+    /** Queues an extra copy of {@code p} on {@code extra}: the receiver keeps whichever arrives first. */
+    private void copy(Packet p, PathLink extra) {
+        Packet.Copy c = new Packet.Copy(p, extra);
+        if (p.copies == null) {
+            p.copies = new ArrayList<>(2);
+        }
+        p.copies.add(c);
+        extra.inflightBytes += p.wireBytes();
+        extra.queuedBytes += p.wireBytes();
+        extra.copies.add(c);
+        extra.work.signal();
+    }
+
+    /** Takes the extra copies of {@code p} off their paths' books. */
+    private void settleCopies(Packet p) {
+        if (p.copies == null) {
+            return;
+        }
+        for (Packet.Copy c : p.copies) {
+            if (!c.settled) {
+                c.settled = true;
+                c.path.inflightBytes -= p.wireBytes();
+                if (!c.written) {
+                    c.path.queuedBytes -= p.wireBytes();
+                }
             }
         }
     }

@@ -99,7 +99,7 @@ class MainTest {
         Path file = Files.writeString(dir.resolve("a.json"), "{\"socks\": {}, \"mpp\": {" + KEY + "}, \"routes\": [{\"match\": "
                 + "[\"10.0.0.0/8\"], \"peer\": \"127.0.0.1:7700\", \"paths\": [{\"name\": \"direct\"}], \"scheduler\": \"fastest\"}]}");
         assertEquals(2, main.execute(new String[] {"check-config", file.toString()}, false));
-        assertEquals("mpp: unknown scheduler 'fastest' (available: latency-aware, round-robin, weighted)\n", err());
+        assertEquals("mpp: unknown scheduler 'fastest' (available: latency-aware, redundant, round-robin, weighted)\n", err());
     }
 
     @Test
