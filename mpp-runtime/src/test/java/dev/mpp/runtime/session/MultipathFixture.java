@@ -1,14 +1,25 @@
 package dev.mpp.runtime.session;
 
 import dev.mpp.runtime.testkit.RunningNode;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mpp.runtime.testkit.Await;
+import dev.mpp.runtime.testkit.RandomPayload;
+import dev.mpp.runtime.testkit.StreamDigest;
+import dev.mpp.runtime.testkit.Streams;
+import dev.mpp.runtime.testkit.TcpFixture;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -72,6 +83,30 @@ final class MultipathFixture implements AutoCloseable {
             throw new AssertionError("no session has ended on node A");
         }
         return ended.getFirst();
+    }
+
+    /**
+     * Sends {@code size} random bytes each way at once through a new client connection to a
+     * destination on loopback, once all {@code paths} of its session are up, and checks both
+     * streams by SHA-256 and length: every byte arrived, none twice, in order. {@code meanwhile}
+     * runs on its own thread from the start of the transfer, and has ended when this returns.
+     */
+    void transferBothWaysIntact(int size, int paths, Runnable meanwhile) throws Exception {
+        byte[] up = RandomPayload.bytes(size, size + 1L);
+        byte[] down = RandomPayload.bytes(size, size + 2L);
+        CompletableFuture<StreamDigest> received = new CompletableFuture<>();
+        try (TcpFixture destination = TcpFixture.duplex(InetAddress.getLoopbackAddress(), down, received);
+             Socket client = connect(destination.address())) {
+            assertTrue(Await.until(() -> node.node().sessions().stream().anyMatch(s -> s.pathsUp() == paths), 10_000),
+                    paths + " paths up");
+            Thread side = Thread.ofVirtual().start(meanwhile);
+            CompletableFuture<Void> sent = Streams.sendAndHalfClose(client, up);
+            StreamDigest got = StreamDigest.of(client.getInputStream());
+            Streams.await(sent);
+            side.join();
+            assertEquals(StreamDigest.of(down), got, "destination to client");
+            assertEquals(StreamDigest.of(up), received.get(60, TimeUnit.SECONDS), "client to destination");
+        }
     }
 
     static byte[] readAll(InputStream in) {

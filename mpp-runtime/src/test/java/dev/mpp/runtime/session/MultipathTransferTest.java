@@ -11,7 +11,6 @@ import dev.mpp.runtime.testkit.Streams;
 import dev.mpp.runtime.testkit.TcpFixture;
 import dev.mpp.runtime.testkit.FaultyRelay;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.net.Socket;
 import java.util.ArrayList;
@@ -80,20 +79,8 @@ class MultipathTransferTest {
     @ParameterizedTest(name = "{0} bytes each way")
     @ValueSource(ints = {0, 1, 1 << 20, 256 << 20})
     void bytesArriveIntactBothWaysAtOnce(int size) throws Exception {
-        byte[] up = RandomPayload.bytes(size, 1);
-        byte[] down = RandomPayload.bytes(size, 2);
-        CompletableFuture<StreamDigest> received = new CompletableFuture<>();
-        try (TcpFixture destination = TcpFixture.duplex(InetAddress.getLoopbackAddress(), down, received);
-             Socket client = mpp.connect(destination.address())) {
-            // Data flows on the first path at once; wait for the others to join, so that all carry data.
-            assertTrue(Await.until(() -> mpp.node.node().sessions().stream().anyMatch(s -> s.pathsUp() == 3), 10_000),
-                    "three paths up");
-            CompletableFuture<Void> sent = Streams.sendAndHalfClose(client, up);
-            StreamDigest got = StreamDigest.of(client.getInputStream());
-            Streams.await(sent);
-            assertEquals(StreamDigest.of(down), got, "destination to client");
-            assertEquals(StreamDigest.of(up), received.get(60, TimeUnit.SECONDS), "client to destination");
-        }
+        // Data flows on the first path at once; the transfer starts once the others joined, so that all carry data.
+        mpp.transferBothWaysIntact(size, 3, () -> {});
         assertTrue(Await.until(() -> !mpp.node.node().endedSessions().isEmpty()
                 && mpp.node.node().sessions().isEmpty(), 10_000), "the session ends once both directions are done");
         SessionSummary session = mpp.lastOpened();

@@ -13,11 +13,8 @@ import dev.mpp.runtime.testkit.StreamDigest;
 import dev.mpp.runtime.testkit.Streams;
 import dev.mpp.runtime.testkit.TcpFixture;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.Socket;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -70,26 +67,12 @@ class PathFailureTest {
              MultipathFixture mpp = MultipathFixture.start(
                      List.of("socks5://" + good1.socksHostPort(), "socks5://" + good2.socksHostPort(), faulty.uri()),
                      routeExtra, "")) {
-            byte[] up = RandomPayload.bytes(SIZE, 11);
-            byte[] down = RandomPayload.bytes(SIZE, 12);
-            CompletableFuture<StreamDigest> received = new CompletableFuture<>();
-            try (TcpFixture destination = TcpFixture.duplex(InetAddress.getLoopbackAddress(), down, received);
-                 Socket client = mpp.connect(destination.address())) {
-                assertTrue(Await.until(() -> mpp.node.node().sessions().stream().anyMatch(s -> s.pathsUp() == 3), 10_000));
-                Thread breaker = Thread.ofVirtual().start(() -> {
-                    Await.until(() -> faulty.bytesRelayed() > 2 << 20, 30_000);
-                    fault.accept(faulty);
-                });
-                CompletableFuture<Void> sent = Streams.sendAndHalfClose(client, up);
-                StreamDigest got = StreamDigest.of(client.getInputStream());
-                Streams.await(sent);
-                breaker.join();
-                // Equal digests and lengths: every byte arrived, none twice, in order.
-                assertEquals(StreamDigest.of(down), got, "destination to client");
-                assertEquals(StreamDigest.of(up), received.get(60, TimeUnit.SECONDS), "client to destination");
-                assertTrue(faulty.bytesRelayed() < 2L * SIZE, "the fault came in the middle of the transfer");
-                faulty.pass();
-            }
+            mpp.transferBothWaysIntact(SIZE, 3, () -> {
+                Await.until(() -> faulty.bytesRelayed() > 2 << 20, 30_000);
+                fault.accept(faulty);
+            });
+            assertTrue(faulty.bytesRelayed() < 2L * SIZE, "the fault came in the middle of the transfer");
+            faulty.pass();
             assertTrue(Await.until(() -> !mpp.node.node().endedSessions().isEmpty()
                     && !mpp.peer.node().endedSessions().isEmpty(), 20_000), "the session ended at both ends");
             SessionSummary session = mpp.lastOpened();
