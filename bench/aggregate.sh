@@ -19,8 +19,8 @@
 #      transfer, and plots per-route Mbit/s over time for MPP's default scheduler (gnuplot, PNG).
 #   4. Failure scenarios (kill-relay, silent-route) break one route FAIL_AFTER seconds into each
 #      transfer and mend it after; they report the time lost to failover: the time the transfer took
-#      after the failure minus the time its remaining bytes need at the goodput ceiling of the routes
-#      that stayed. Plain single routes are not run there, nor kernel MPTCP for kill-relay (its
+#      after the failure minus the time the bytes not yet across the routes (routers' counters) need at
+#      the goodput ceiling of the routes that stayed. Plain single routes are not run there, nor kernel MPTCP for kill-relay (its
 #      subflows do not cross Dante).
 #   5. Writes the table into the section "## Aggregation testbed: SCENARIO" of docs/benchmarks.md
 #      (every other section kept byte for byte) and the plot to docs/img/testbed-SCENARIO.png.
@@ -203,7 +203,7 @@ inject_failure() {
     kill-relay) tb_kill_relay "$fail_route" ;;
     silent-route) tb_silence "$fail_route" ;;
   esac
-  awk -v t="$t" -v t0="$t0" -v b="$bytes" 'BEGIN { printf "%.3f %d\n", t - t0, b }' >"$work/failed"
+  awk -v t="$t" -v t0="$t0" -v b="$bytes" 'BEGIN { printf "%.3f %d %.6f\n", t - t0, b, t }' >"$work/failed"
 }
 
 mend_failure() {
@@ -217,10 +217,10 @@ mend_failure() {
 # One transfer ($1 = down or up) with method $2; prints "seconds bytes cpu-seconds failed-at
 # bytes-at-failure" (the last two "- -" without a failure) and fails unless the bytes are intact.
 transfer() {
-  local dir=$1 method=$2 t0 t1 result bytes sha fail_pid="" failed="- -" c0 c1
+  local dir=$1 method=$2 t0 t1 result bytes sha fail_pid="" failed="- - -" c0 c1
   rm -f "$work/failed" "$work/received" "$work/up.end"
   if [ "$dir" = up ]; then
-    tb_start sink mtb-dst bash -c "mptcpize run ncat -l --recv-only 0.0.0.0 $tb_sink_port >'$work/received'; date +%s.%N >'$work/up.end'"
+    tb_start sink mtb-dst bash -c "mptcpize run ncat -l --no-shutdown 0.0.0.0 $tb_sink_port </dev/null >'$work/received'; date +%s.%N >'$work/up.end'"
     tb_wait_listen sink mtb-dst "$tb_sink_port"
   fi
   c0=$(cpu_ticks); t0=$(now)
@@ -257,8 +257,8 @@ measure() {
     start_samplers
     r=$(transfer "$dir" "$method")
     stop_samplers "$method-$dir"
-    read -r secs[$method-$dir] _ cpu[$method-$dir] fa fb <<<"$r"
-    failed_at[$method-$dir]="$fa $fb"
+    read -r secs[$method-$dir] _ cpu[$method-$dir] fa fb fe <<<"$r"
+    failed_at[$method-$dir]="$fa $fb $fe"
     printf '%-22s %-4s %8.3f s %8.2f Mbit/s  CPU %5.2f s%s\n' "$method" "$dir" "${secs[$method-$dir]}" \
       "$(mbit "${secs[$method-$dir]}")" "${cpu[$method-$dir]}" "$([ "$fa" = - ] || echo "  (failure at $fa s, $fb bytes in)")"
   done
@@ -343,15 +343,26 @@ label() {
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
+# Bytes that had crossed the routes by epoch second $2 in run $1 ("METHOD-down" or "-up"): the
+# routers' layer-2 counters since the run's first sample, × 0.956 (headers), summed over the routes.
+crossed_by() {
+  local tag=$1 t=$2 col
+  case $tag in *-down) col=2 ;; *) col=3 ;; esac
+  awk -v t="$t" -v col="$col" 'FNR == 1 { first[FILENAME] = $col } $1 <= t { last[FILENAME] = $col }
+    END { for (f in first) s += last[f] - first[f]; printf "%d", s * 0.956 }' \
+    "$out/samples-$tag-r1.txt" "$out/samples-$tag-r2.txt" "$out/samples-$tag-r3.txt"
+}
+
 # Time lost to failover in run $1: after the failure, the time taken minus the time the bytes still
-# to come need at the goodput ceiling of the routes that stayed.
+# to cross the routes need at the goodput ceiling of the routes that stayed.
 lost() {
-  local stayed=() i
+  local stayed=() i fa fb fe crossed
   for i in 1 2 3; do [ "$i" = "$fail_route" ] || stayed+=("${rates[i - 1]}"); done
-  read -r fa fb <<<"${failed_at[$1]}"
+  read -r fa fb fe <<<"${failed_at[$1]}"
   [ "$fa" != - ] || { echo "—"; return; }
-  awk -v t="${secs[$1]}" -v fa="$fa" -v fb="$fb" -v b="$size" -v c="$(ceiling "${stayed[@]}")" \
-    'BEGIN { printf "%.2f", (t - fa) - (b - fb) * 8 / (c * 1e6) }'
+  crossed=$(crossed_by "$1" "$fe")
+  awk -v t="${secs[$1]}" -v fa="$fa" -v fb="$crossed" -v b="$size" -v c="$(ceiling "${stayed[@]}")" \
+    'BEGIN { if (fb > b) fb = b; printf "%.2f", (t - fa) - (b - fb) * 8 / (c * 1e6) }'
 }
 
 table_plain() {
@@ -372,8 +383,8 @@ table_failure() {
   local m
   for m in "${order[@]}"; do
     printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$(label "$m")" \
-      "${secs[$m-down]}" "$(mbit "${secs[$m-down]}")" "${failed_at[$m-down]% *}" "$(lost "$m-down")" \
-      "${secs[$m-up]}" "$(mbit "${secs[$m-up]}")" "${failed_at[$m-up]% *}" "$(lost "$m-up")"
+      "${secs[$m-down]}" "$(mbit "${secs[$m-down]}")" "${failed_at[$m-down]%% *}" "$(lost "$m-down")" \
+      "${secs[$m-up]}" "$(mbit "${secs[$m-up]}")" "${failed_at[$m-up]%% *}" "$(lost "$m-up")"
   done
 }
 
@@ -421,7 +432,7 @@ img=docs/img/testbed-$name.png
   echo "0.956 × the sum of the rates. Proxy CPU: the relay's (single route) or MPP A + B's CPU seconds per transfer."
   if [ -n "$failure" ]; then
     echo "Time lost to failover: the time the transfer took after the failure minus the time the bytes still to"
-    echo "come (the receiver's file size at the failure) need at the goodput ceiling of the routes that stayed"
+    echo "cross the routes at the failure (the routers' counters × 0.956) need at the goodput ceiling of the routes that stayed"
     echo "($(ceiling $(for i in 1 2 3; do [ "$i" = "$fail_route" ] || echo "${rates[i - 1]}"; done)) Mbit/s). Goal: under 1 s for a killed relay, 2 s for a silent route."
   fi
   echo
