@@ -3,8 +3,8 @@
  * a body of the requested size (GET /1073741824 -> 1 GiB; any other path -> 1 GiB), written from
  * one 1 MiB direct buffer over and over, so it costs the source almost nothing but the kernel copy.
  *
- * Run with a JDK 25 (single-file source launch):   java bench/HttpSource.java [PORT]
- * PORT 0 or absent picks a free port. It prints "ready PORT" once it listens and serves until
+ * Run with a JDK 25 (single-file source launch):   java bench/HttpSource.java [PORT [ADDRESS]]
+ * PORT 0 or absent picks a free port; ADDRESS is the one to listen on (default 127.0.0.1). It prints "ready PORT" once it listens and serves until
  * killed. Not part of MPP.
  */
 import java.io.IOException;
@@ -24,7 +24,8 @@ public class HttpSource {
         new Random(42).nextBytes(noise);
         CHUNK.put(noise).flip();
         ServerSocketChannel server = ServerSocketChannel.open();
-        server.bind(new InetSocketAddress("127.0.0.1", args.length > 0 ? Integer.parseInt(args[0]) : 0), 128);
+        String address = args.length > 1 ? args[1] : "127.0.0.1";
+        server.bind(new InetSocketAddress(address, args.length > 0 ? Integer.parseInt(args[0]) : 0), 128);
         System.out.println("ready " + ((InetSocketAddress) server.getLocalAddress()).getPort());
         System.out.flush();
         while (true) {
