@@ -13,8 +13,9 @@
 #                      the three Dantes to node B's peer port in the server namespace; both nodes
 #                      use scheduler NAME (B's sends the download). One unrecorded 8 MiB warm-up.
 #      Download: from bench/HttpSource.java, SHA-256 checked against the same bytes fetched on the
-#      server's loopback. Upload: those bytes sent to `ncat -l` on the server, SHA-256 checked
-#      there; its time runs until the sink has every byte. A transfer that is not intact fails the run.
+#      server's loopback. Upload: those bytes sent to bench/testbed/sink.py on the server (an MPTCP
+#      listener that keeps listening, so kernel MPTCP can join it), SHA-256 checked there; its time
+#      runs until the sink has every byte. A transfer that is not intact fails the run.
 #   3. Samples each router's byte counters every 100 ms (per route, both directions) during every
 #      transfer, and plots per-route Mbit/s over time for MPP's default scheduler (gnuplot, PNG).
 #   4. Failure scenarios (kill-relay, silent-route) break one route FAIL_AFTER seconds into each
@@ -38,7 +39,7 @@
 #   Environment: JAVA_HOME (JDK 25), MPP_JAVA_OPTS (JVM flags for both nodes), MPP_MPP_OPTS (extra
 #   members of both nodes' "mpp" object, e.g. '"packetSize": 16384'), MPP_ROUTE_OPTS (extra members
 #   of A's route).
-#   Needs: root and what bench/testbed.sh needs, plus curl, ncat, sha256sum, awk, gnuplot.
+#   Needs: root and what bench/testbed.sh needs, plus curl, ncat, python3, sha256sum, awk, gnuplot.
 #     On Debian: apt-get install -y iproute2 gcc dante-server mptcpd curl ncat gnuplot-nox
 #
 # Outputs: logs and the raw samples in bench/out/testbed-SCENARIO/ (git-ignored); the docs section.
@@ -75,7 +76,7 @@ done
 scenario "$name"
 [ "$(id -u)" = 0 ] || { echo "needs root (namespaces, tc)" >&2; exit 2; }
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-for tool in curl ncat danted mptcpize gnuplot sha256sum awk cc setsid "$JAVA_HOME/bin/java"; do
+for tool in curl ncat danted mptcpize gnuplot python3 sha256sum awk cc setsid "$JAVA_HOME/bin/java"; do
   command -v "$tool" >/dev/null ||
     { echo "missing: $tool (apt-get install -y dante-server mptcpd curl ncat gnuplot-nox gcc)" >&2; exit 2; }
 done
@@ -218,9 +219,9 @@ mend_failure() {
 # bytes-at-failure" (the last two "- -" without a failure) and fails unless the bytes are intact.
 transfer() {
   local dir=$1 method=$2 t0 t1 result bytes sha fail_pid="" failed="- - -" c0 c1
-  rm -f "$work/failed" "$work/received" "$work/up.end"
+  rm -f "$work/failed" "$work/received" "$work/received.end"
   if [ "$dir" = up ]; then
-    tb_start sink mtb-dst bash -c "mptcpize run ncat -l --no-shutdown 0.0.0.0 $tb_sink_port </dev/null >'$work/received'; date +%s.%N >'$work/up.end'"
+    tb_start sink mtb-dst python3 "$here/testbed/sink.py" "$tb_sink_port" "$work/received"
     tb_wait_listen sink mtb-dst "$tb_sink_port"
   fi
   c0=$(cpu_ticks); t0=$(now)
@@ -234,9 +235,9 @@ transfer() {
     # shellcheck disable=SC2046
     timeout 600 ip netns exec mtb-cli $(upload_cmd "$method") <"$work/payload" ||
       { echo "$method: upload failed; logs in $out" >&2; return 1; }
-    for _ in $(seq 6000); do [ -s "$work/up.end" ] && break; sleep 0.1; done
-    [ -s "$work/up.end" ] || { echo "$method: the sink never finished" >&2; return 1; }
-    t1=$(cat "$work/up.end")
+    for _ in $(seq 6000); do [ -s "$work/received.end" ] && break; sleep 0.1; done
+    [ -s "$work/received.end" ] || { echo "$method: the sink never finished" >&2; return 1; }
+    t1=$(cat "$work/received.end")
     tb_stop sink
   fi
   c1=$(cpu_ticks)
@@ -305,6 +306,16 @@ route_rates() {
   ' "$out/samples-$tag-r1.txt" "$out/samples-$tag-r2.txt" "$out/samples-$tag-r3.txt"
 }
 
+# A gnuplot command drawing a dotted vertical line where run $1 failed (nothing without a failure).
+failure_mark() {
+  local fa fb fe t0
+  read -r fa fb fe <<<"${failed_at[$1]:-- - -}"
+  echo "unset arrow"
+  [ "$fa" != - ] || return 0
+  t0=$(awk 'FNR == 1 && (t0 == "" || $1 < t0) { t0 = $1 } END { print t0 }' "$out/samples-$1-r"[123].txt)
+  awk -v fe="$fe" -v t0="$t0" 'BEGIN { printf "set arrow from %.2f, graph 0 to %.2f, graph 1 nohead dt 3 lc \"red\"\n", fe - t0, fe - t0 }'
+}
+
 # Plots MPP's $plot_scheduler run (download above, upload below) to PNG $1.
 plot() {
   local png=$1 tag=mpp-$plot_scheduler i
@@ -323,10 +334,12 @@ set ylabel 'Mbit/s'
 set grid
 set key outside right
 set yrange [0:*]
-set title 'download (B to A)'
+set title 'download (B to A)$([ -z "$failure" ] || echo ", red: the failure")'
+$(failure_mark "$tag-down")
 plot ${lines//FILE/$work/plot-down.dat}
 set title 'upload (A to B)'
 set xlabel 'seconds'
+$(failure_mark "$tag-up")
 plot ${lines//FILE/$work/plot-up.dat}
 unset multiplot
 GP
@@ -425,7 +438,7 @@ img=docs/img/testbed-$name.png
   echo "Scenario **$name**: $title. Written by \`bench/aggregate.sh\` on the namespace testbed of"
   echo "\`bench/testbed.sh\` (client, three routes each shaped by \`tc tbf\` and delayed by a TUN delay line"
   echo "in a router namespace, a Dante relay host per route, server). Each method moves $((size >> 20)) MiB down (curl from"
-  echo "\`bench/HttpSource.java\`) and then up (ncat to a sink), SHA-256 checked; one transfer each, in the order shown."
+  echo "\`bench/HttpSource.java\`) and then up (ncat to a sink, \`bench/testbed/sink.py\`), SHA-256 checked; one transfer each, in the order shown."
   echo "single route: \`curl --socks5\` through that route's Dante; kernel MPTCP: \`mptcpize run curl\` /"
   echo "\`ncat\` to the server directly, one subflow per route; MPP: node A in the client namespace, one session over"
   echo "three paths (one per Dante) to node B next to the server. tbf counts layer-2 bytes: the goodput ceiling is"
