@@ -155,9 +155,23 @@ tb_start_relay() {
   tb_dante_conf "$i" >"$tb_run/danted$i.conf"
   tb_start "dante$i" "mtb-relay$i" danted -f "$tb_run/danted$i.conf" -p "$tb_run/danted$i.pid"
   tb_wait_listen "dante$i" "mtb-relay$i" "$tb_relay_port"
+  tb_check_route "$i"
 }
 
 tb_kill_relay() { tb_stop "dante$1"; }
+
+# Waits (up to 10 s) until a request from the client through relay $1 reaches the source: Dante
+# can refuse connections for a moment after its port shows up as listening.
+tb_check_route() {
+  local i=$1
+  for _ in $(seq 20); do
+    in_ns mtb-cli curl -s -o /dev/null --max-time 2 --socks5 "10.99.1$i.2:$tb_relay_port" \
+      "http://10.99.2$i.2:$tb_source_port/1000" && return 0
+    sleep 0.5
+  done
+  echo "route $i does not carry a request through its relay; see $tb_run/dante$i.log" >&2
+  return 1
+}
 
 # Route i drops everything it would forward, without a word (a blackhole route, no ICMP).
 tb_silence() {
@@ -209,14 +223,14 @@ tb_up() {
   cc -O2 -Wall -o "$tb_run/delayline" "$tb_here/testbed/delayline.c"
   tb_network
   tb_mptcp
+  tb_start source mtb-dst mptcpize run "$tb_java" "$tb_here/HttpSource.java" "$tb_source_port" 0.0.0.0
+  tb_wait_listen source mtb-dst "$tb_source_port"
   local i
   for i in 1 2 3; do
     tb_shape "$i" "${rates[i - 1]}"
     tb_delay "$i" "${rtts[i - 1]}"
     tb_start_relay "$i"
   done
-  tb_start source mtb-dst mptcpize run "$tb_java" "$tb_here/HttpSource.java" "$tb_source_port" 0.0.0.0
-  tb_wait_listen source mtb-dst "$tb_source_port"
   echo "testbed up: $1 ($title)"
 }
 
