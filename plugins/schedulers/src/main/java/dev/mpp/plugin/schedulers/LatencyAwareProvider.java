@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code latency-aware} (the default): each packet goes to the path where it is expected to arrive
- * first — the bytes queued ahead of it at the path's delivery rate, plus half the path's RTT, as
- * the upstream Linux MPTCP scheduler estimates — among the paths with room. When the path where it
+ * {@code latency-aware}: each packet goes to the path where it is expected to arrive first — the
+ * bytes ahead of it at the path's delivery rate, plus half the path's minimum RTT, as the upstream
+ * Linux MPTCP scheduler estimates — among the paths with room. When the path where it
  * would arrive first has no room, but waiting for that path still gets the packet there sooner than
  * any path with room, it waits and leaves the slow path idle (ECF, Lim et al., CoNEXT 2017): that is
  * what keeps a slow path from holding the receiver's reorder buffer hostage.
@@ -60,14 +60,21 @@ public final class LatencyAwareProvider implements PathSchedulerProvider {
             return viaFastest < arrival(bestWithRoom, packetBytes) ? null : bestWithRoom;
         }
 
-        /** Seconds until a packet given to {@code p} now would arrive: what is queued ahead of it, then half the RTT. */
+        /**
+         * Seconds until a packet given to {@code p} now would arrive: the bytes ahead of it on the
+         * path (all it has in flight: queued here, in the socket, in the relays) at its delivery rate,
+         * then half its minimum RTT. Not the smoothed RTT: that one carries the queues of the moment it
+         * was sampled, and a path that stops being used would keep a stale, high figure and never be
+         * chosen again.
+         */
         static double arrival(PathView p, int packetBytes) {
-            if (p.deliveryRate() <= 0 || p.smoothedRttNanos() < 0) {
+            long rtt = p.minRttNanos() >= 0 ? p.minRttNanos() : p.smoothedRttNanos();
+            if (p.deliveryRate() <= 0 || rtt < 0) {
                 return 0; // not measured yet: try it
             }
-            double queue = (double) (p.queuedBytes() + packetBytes) / p.deliveryRate();
+            double queue = (double) (p.bytesInFlight() + packetBytes) / p.deliveryRate();
             double penalty = p.state() == PathView.State.SUSPECT ? 1.0 : 0; // a suspect path must first prove it moves
-            return queue + p.smoothedRttNanos() / 2e9 + penalty;
+            return queue + rtt / 2e9 + penalty;
         }
 
         /** Seconds until {@code p}'s window has room for the packet, at its delivery rate. */
