@@ -26,7 +26,7 @@ import java.util.List;
  * @param connectTimeout     for opening a session (opener) and for connecting to its destination (peer); default 10s
  * @param idleTimeout        a session with no bytes either way for this long is closed; default 5m
  * @param rules              which destinations sessions accepted here may reach; none means all
- * @param scheduler          the scheduler for what this node sends on sessions it accepts; default round-robin
+ * @param scheduler          the scheduler for what this node sends on sessions it accepts; default latency-aware
  * @param arq                the ARQ strategy of sessions it accepts; default selective-repeat
  */
 public record MppConfig(HostPort listen, String peerKey, Integer packetSize, Integer sessionBuffer, Duration pathTimeout,
@@ -63,7 +63,7 @@ public record MppConfig(HostPort listen, String peerKey, Integer packetSize, Int
         connectTimeout = positive("connectTimeout", connectTimeout, Duration.ofSeconds(10));
         idleTimeout = positive("idleTimeout", idleTimeout, Duration.ofMinutes(5));
         rules = rules == null ? List.of() : List.copyOf(rules);
-        scheduler = scheduler == null ? "round-robin" : scheduler;
+        scheduler = scheduler == null ? "latency-aware" : scheduler;
         arq = arq == null ? "selective-repeat" : arq;
     }
 

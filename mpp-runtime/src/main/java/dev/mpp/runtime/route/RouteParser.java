@@ -56,7 +56,7 @@ final class RouteParser {
         HostPort peer = address(route, "peer", null);
         byte[] peerKey = peerKey(route, defaultPeerKey);
         List<Route.Path> paths = paths(route, peer);
-        String scheduler = pluginName(route, "scheduler", "round-robin");
+        String scheduler = pluginName(route, "scheduler", "latency-aware");
         String arq = pluginName(route, "arq", "selective-repeat");
         String framing = pluginName(route, "framing", "binary");
         Route.Fallback fallback = switch (string(route, "fallback", "direct")) {

@@ -36,7 +36,7 @@ class RouteParsingTest {
         Route r = only("{\"match\": [\"10.0.0.0/8\"], \"peer\": \"192.0.2.1:7700\", \"paths\": [{\"name\": \"direct\"}]}");
         assertEquals(new HostPort("192.0.2.1", 7700), r.peer());
         assertArrayEquals(Routes.NODE_KEY.getBytes(StandardCharsets.UTF_8), r.peerKey());
-        assertEquals("round-robin", r.scheduler());
+        assertEquals("latency-aware", r.scheduler());
         assertEquals("selective-repeat", r.arq());
         assertEquals("binary", r.framing());
         assertEquals(Route.Fallback.DIRECT, r.fallback());
@@ -224,7 +224,7 @@ class RouteParsingTest {
     @Test
     void aPolicyNameMustLookLikeAPluginName() {
         assertEquals("routes[0].scheduler: 'Round Robin' is not a plugin name (expected lower-case letters, digits and "
-                + "'-', e.g. round-robin; mpp plugins lists them), line 2 column 80", error("""
+                + "'-', e.g. latency-aware; mpp plugins lists them), line 2 column 80", error("""
                 {"routes": [
                   {"match": ["10.0.0.0/8"], "peer": "10.0.0.1:7700", "paths": [{"name": "a"}], "scheduler": "Round Robin"}]}"""));
     }

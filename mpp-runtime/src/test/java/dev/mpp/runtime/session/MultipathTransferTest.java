@@ -40,7 +40,10 @@ class MultipathTransferTest {
         faulty = FaultyRelay.start();
         List<String> via = new ArrayList<>(relays.stream().map(r -> "socks5://" + r.socksHostPort()).toList());
         via.add(faulty.uri());
-        mpp = MultipathFixture.start(via, "", "");
+        // round-robin stripes every packet stream over all paths, which is what reassembly must be shown on;
+        // latency-aware (the default) would rightly keep a small transfer on the fastest path alone.
+        String roundRobin = ", \"scheduler\": \"round-robin\"";
+        mpp = MultipathFixture.start(via, roundRobin, roundRobin);
     }
 
     @AfterAll
