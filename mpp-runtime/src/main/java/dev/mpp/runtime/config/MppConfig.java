@@ -43,15 +43,15 @@ public record MppConfig(HostPort listen, String peerKey, Integer packetSize, Int
         }
         packetSize = within("packetSize", packetSize, 64 * 1024, 1024, 1024 * 1024);
         sessionBuffer = within("sessionBuffer", sessionBuffer, 8 * 1024 * 1024, 4 * packetSize, 1 << 30);
-        pathTimeout = positive("pathTimeout", pathTimeout, Duration.ofSeconds(10));
-        keepalive = positive("keepalive", keepalive, Duration.ofSeconds(2));
+        pathTimeout = ValueParsers.positive("pathTimeout", pathTimeout, Duration.ofSeconds(10));
+        keepalive = ValueParsers.positive("keepalive", keepalive, Duration.ofSeconds(2));
         if (keepalive.compareTo(pathTimeout) >= 0) {
             throw new FieldException("keepalive", ValueParsers.show(keepalive) + " (expected: less than pathTimeout "
                     + ValueParsers.show(pathTimeout) + ", or live paths would time out)");
         }
-        sessionDeadline = positive("sessionDeadline", sessionDeadline, Duration.ofSeconds(30));
-        reconnectBackoff = positive("reconnectBackoff", reconnectBackoff, Duration.ofSeconds(1));
-        reconnectBackoffMax = positive("reconnectBackoffMax", reconnectBackoffMax, Duration.ofSeconds(30));
+        sessionDeadline = ValueParsers.positive("sessionDeadline", sessionDeadline, Duration.ofSeconds(30));
+        reconnectBackoff = ValueParsers.positive("reconnectBackoff", reconnectBackoff, Duration.ofSeconds(1));
+        reconnectBackoffMax = ValueParsers.positive("reconnectBackoffMax", reconnectBackoffMax, Duration.ofSeconds(30));
         if (reconnectBackoffMax.compareTo(reconnectBackoff) < 0) {
             throw new FieldException("reconnectBackoffMax", ValueParsers.show(reconnectBackoffMax)
                     + " (expected: at least reconnectBackoff " + ValueParsers.show(reconnectBackoff) + ")");
@@ -59,9 +59,9 @@ public record MppConfig(HostPort listen, String peerKey, Integer packetSize, Int
         maxPathsPerSession = within("maxPathsPerSession", maxPathsPerSession, 8, 1, 1024);
         maxSessions = within("maxSessions", maxSessions, 1024, 1, 1 << 20);
         maxConnections = within("maxConnections", maxConnections, 4096, 1, 1 << 20);
-        handshakeTimeout = positive("handshakeTimeout", handshakeTimeout, Duration.ofSeconds(10));
-        connectTimeout = positive("connectTimeout", connectTimeout, Duration.ofSeconds(10));
-        idleTimeout = positive("idleTimeout", idleTimeout, Duration.ofMinutes(5));
+        handshakeTimeout = ValueParsers.positive("handshakeTimeout", handshakeTimeout, Duration.ofSeconds(10));
+        connectTimeout = ValueParsers.positive("connectTimeout", connectTimeout, Duration.ofSeconds(10));
+        idleTimeout = ValueParsers.positive("idleTimeout", idleTimeout, Duration.ofMinutes(5));
         rules = rules == null ? List.of() : List.copyOf(rules);
         scheduler = scheduler == null ? "latency-aware" : scheduler;
         arq = arq == null ? "selective-repeat" : arq;
@@ -72,15 +72,6 @@ public record MppConfig(HostPort listen, String peerKey, Integer packetSize, Int
         return new MppConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
-    static Duration positive(String field, Duration value, Duration defaultValue) {
-        if (value == null) {
-            return defaultValue;
-        }
-        if (value.isZero() || value.isNegative()) {
-            throw new FieldException(field, ValueParsers.show(value) + " (expected: more than zero)");
-        }
-        return value;
-    }
 
     static int within(String field, Integer value, int defaultValue, int min, int max) {
         if (value == null) {

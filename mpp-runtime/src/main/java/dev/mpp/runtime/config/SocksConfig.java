@@ -30,9 +30,9 @@ public record SocksConfig(HostPort listen, Options auth, Boolean allowOpenProxy,
         listen = listen == null ? new HostPort("127.0.0.1", 1080) : listen;
         auth = auth == null ? Options.of("socks.auth", java.util.Map.of("method", "none")) : auth;
         allowOpenProxy = allowOpenProxy != null && allowOpenProxy;
-        handshakeTimeout = positive("handshakeTimeout", handshakeTimeout, Duration.ofSeconds(10));
-        connectTimeout = positive("connectTimeout", connectTimeout, Duration.ofSeconds(10));
-        idleTimeout = positive("idleTimeout", idleTimeout, Duration.ofMinutes(5));
+        handshakeTimeout = ValueParsers.positive("handshakeTimeout", handshakeTimeout, Duration.ofSeconds(10));
+        connectTimeout = ValueParsers.positive("connectTimeout", connectTimeout, Duration.ofSeconds(10));
+        idleTimeout = ValueParsers.positive("idleTimeout", idleTimeout, Duration.ofMinutes(5));
         shutdownGrace = shutdownGrace == null ? Duration.ofSeconds(10) : shutdownGrace;
         maxConnections = atLeast("maxConnections", maxConnections, 4096, 1);
         maxConnectionsPerClient = atLeast("maxConnectionsPerClient", maxConnectionsPerClient, 256, 1);
@@ -53,15 +53,6 @@ public record SocksConfig(HostPort listen, Options auth, Boolean allowOpenProxy,
         return auth.string("method", "none");
     }
 
-    private static Duration positive(String field, Duration value, Duration defaultValue) {
-        if (value == null) {
-            return defaultValue;
-        }
-        if (value.isZero() || value.isNegative()) {
-            throw new FieldException(field, ValueParsers.show(value) + " (expected: more than zero)");
-        }
-        return value;
-    }
 
     private static int atLeast(String field, Integer value, int defaultValue, int min) {
         if (value == null) {

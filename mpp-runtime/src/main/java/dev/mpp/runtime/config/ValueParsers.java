@@ -37,6 +37,17 @@ public final class ValueParsers {
         return d;
     }
 
+    /** {@code value}, or {@code defaultValue} when absent; zero and negative durations are refused. */
+    static Duration positive(String field, Duration value, Duration defaultValue) {
+        if (value == null) {
+            return defaultValue;
+        }
+        if (value.isZero() || value.isNegative()) {
+            throw new FieldException(field, show(value) + " (expected: more than zero)");
+        }
+        return value;
+    }
+
     /** A duration the way the config writes it: {@code 0s}, {@code 250ms}, {@code 10s}. */
     static String show(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";

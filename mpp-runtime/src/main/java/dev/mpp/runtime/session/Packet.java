@@ -1,6 +1,7 @@
 package dev.mpp.runtime.session;
 
 import dev.mpp.api.frame.Frame;
+import java.util.List;
 
 /**
  * One sent packet, kept until the peer acknowledges it: DATA with its payload, or the FIN.
@@ -20,7 +21,7 @@ final class Packet {
     int transmissions;
     boolean acked;
     /** Extra copies on other paths (redundant scheduling); null when there are none. */
-    java.util.List<Copy> copies;
+    List<Copy> copies;
 
     /** An extra copy of a packet on another path, counted in that path's window until the packet is acknowledged. */
     static final class Copy {

@@ -4,6 +4,7 @@ import dev.mpp.api.frame.ErrorCode;
 import dev.mpp.api.frame.Frame;
 import dev.mpp.api.frame.Mid;
 import dev.mpp.api.spi.ArqStrategy;
+import dev.mpp.api.spi.FrameCodec;
 import dev.mpp.api.spi.PathScheduler;
 import dev.mpp.api.spi.PathView;
 import dev.mpp.api.spi.Upstream;
@@ -13,8 +14,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
@@ -106,7 +109,7 @@ public final class Session implements Upstream, Resettable {
      * A path for this session whose handshake is done: its window starts at {@value #FIRST_WINDOW_PACKETS}
      * packets and never goes below {@value #WINDOW_FLOOR_PACKETS}. Then {@link #attach} it.
      */
-    PathLink newPath(int index, String name, int weight, java.net.Socket socket, dev.mpp.api.spi.FrameCodec codec,
+    PathLink newPath(int index, String name, int weight, Socket socket, FrameCodec codec,
                      FrameReader reader) {
         long now = clock.getAsLong();
         long packet = settings.packetSize() + 16L;
@@ -535,7 +538,7 @@ public final class Session implements Upstream, Resettable {
         }
         PathLink target = choose(candidates, p);
         if (target == null) { // a re-send never waits for room: the least loaded path takes it
-            target = (PathLink) candidates.stream().min(java.util.Comparator.comparingLong(PathView::bytesInFlight))
+            target = (PathLink) candidates.stream().min(Comparator.comparingLong(PathView::bytesInFlight))
                     .orElseThrow();
         }
         give(p, target);
@@ -638,7 +641,7 @@ public final class Session implements Upstream, Resettable {
                 awaitCredit(); // a path will join, or the session ends
                 continue;
             }
-            candidates.sort(java.util.Comparator.comparingInt(PathView::index));
+            candidates.sort(Comparator.comparingInt(PathView::index));
             List<PathLink> targets = chooseCopies(candidates, p);
             if (targets.isEmpty() && candidates.stream().allMatch(c -> c.bytesInFlight() == 0)) {
                 targets = List.of((PathLink) candidates.getFirst());

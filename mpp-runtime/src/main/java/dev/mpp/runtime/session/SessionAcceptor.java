@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -282,8 +281,6 @@ public final class SessionAcceptor implements Inbound {
     }
 
     private static void write(Socket socket, FrameCodec codec, Frame frame) throws IOException {
-        ByteBuffer out = ByteBuffer.allocate(codec.maxEncodedSize(frame));
-        codec.encode(frame, out);
-        socket.getOutputStream().write(out.array(), 0, out.position());
+        socket.getOutputStream().write(Frames.encode(codec, frame));
     }
 }

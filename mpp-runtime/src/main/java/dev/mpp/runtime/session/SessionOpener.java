@@ -16,7 +16,6 @@ import dev.mpp.api.spi.PeerAuthenticator;
 import dev.mpp.runtime.net.Quietly;
 import java.io.IOException;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -300,7 +299,7 @@ public final class SessionOpener {
                     lock.lock();
                     try {
                         if (failure != null) { // too late: the client has had its answer
-                            socket.getOutputStream().write(encode(new Frame.Reset(ErrorCode.TIMEOUT, "opened too late")));
+                            socket.getOutputStream().write(Frames.encode(codec, new Frame.Reset(ErrorCode.TIMEOUT, "opened too late")));
                             return null;
                         }
                         sessionNonce = ok.nonce();
@@ -380,7 +379,7 @@ public final class SessionOpener {
         private Frame handshake(Socket socket, FrameReader reader, Frame first) throws IOException {
             Preface ours = new Preface(Preface.VERSION, route.framing());
             byte[] preface = ours.toBytes();
-            byte[] frame = encode(first);
+            byte[] frame = Frames.encode(codec, first);
             byte[] both = new byte[preface.length + frame.length];
             System.arraycopy(preface, 0, both, 0, preface.length);
             System.arraycopy(frame, 0, both, preface.length, frame.length);
@@ -394,12 +393,6 @@ public final class SessionOpener {
                 case Preface.NeedMore n -> throw new IllegalStateException("preface() never returns NeedMore");
             }
             return reader.next();
-        }
-
-        private byte[] encode(Frame frame) {
-            ByteBuffer out = ByteBuffer.allocate(codec.maxEncodedSize(frame));
-            codec.encode(frame, out);
-            return java.util.Arrays.copyOf(out.array(), out.position());
         }
     }
 

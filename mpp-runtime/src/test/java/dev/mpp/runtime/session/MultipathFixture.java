@@ -10,8 +10,6 @@ import dev.mpp.runtime.testkit.StreamDigest;
 import dev.mpp.runtime.testkit.Streams;
 import dev.mpp.runtime.testkit.TcpFixture;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
@@ -109,13 +107,6 @@ final class MultipathFixture implements AutoCloseable {
         }
     }
 
-    static byte[] readAll(InputStream in) {
-        try {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     @Override
     public void close() {
