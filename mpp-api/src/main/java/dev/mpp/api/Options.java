@@ -159,6 +159,9 @@ public final class Options {
     /** Fails on the first member not in {@code known}, listing what is allowed. */
     public void requireOnly(Set<String> known) {
         for (String key : values.keySet()) {
+            if (known.isEmpty()) {
+                throw error(key, "unknown option (none is allowed here)");
+            }
             if (!known.contains(key)) {
                 throw error(key, "unknown option (expected one of: " + String.join(", ", new TreeSet<>(known)) + ")");
             }
@@ -176,6 +179,20 @@ public final class Options {
 
     private String child(String key) {
         return path.isEmpty() ? key : path + "." + key;
+    }
+
+    /**
+     * Equal when the members and their values are: where they came from (the path, the locations)
+     * is not part of what the options say.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Options other && values.equals(other.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode();
     }
 
     @Override

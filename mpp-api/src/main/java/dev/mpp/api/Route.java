@@ -10,12 +10,14 @@ import java.util.Objects;
  * @param peerKey   the key shared with the peer, at least 32 bytes
  * @param paths     one or more paths, each opened independently
  * @param scheduler the {@code PathScheduler} provider's name
+ * @param schedulerOptions the route-level options for that scheduler ({@code "scheduler": {"name": ..., ...}});
+ *                  empty when the route names the scheduler alone
  * @param arq       the {@code ArqStrategy} provider's name
  * @param framing   the {@code FrameCodec} provider's name used for data
  * @param fallback  what to do when the peer cannot be used
  */
-public record Route(HostPort peer, byte[] peerKey, List<Path> paths, String scheduler, String arq, String framing,
-                   Fallback fallback) {
+public record Route(HostPort peer, byte[] peerKey, List<Path> paths, String scheduler, Options schedulerOptions,
+                    String arq, String framing, Fallback fallback) {
     public Route {
         Objects.requireNonNull(peer, "peer");
         Objects.requireNonNull(peerKey, "peerKey");
@@ -28,9 +30,16 @@ public record Route(HostPort peer, byte[] peerKey, List<Path> paths, String sche
             throw new IllegalArgumentException("paths: empty (expected: at least one path)");
         }
         Objects.requireNonNull(scheduler, "scheduler");
+        Objects.requireNonNull(schedulerOptions, "schedulerOptions");
         Objects.requireNonNull(arq, "arq");
         Objects.requireNonNull(framing, "framing");
         Objects.requireNonNull(fallback, "fallback");
+    }
+
+    /** A route whose scheduler has no route-level options. */
+    public Route(HostPort peer, byte[] peerKey, List<Path> paths, String scheduler, String arq, String framing,
+                 Fallback fallback) {
+        this(peer, peerKey, paths, scheduler, Options.empty("scheduler"), arq, framing, fallback);
     }
 
     @Override
@@ -52,9 +61,11 @@ public record Route(HostPort peer, byte[] peerKey, List<Path> paths, String sche
      * @param name   a name for logs and metrics
      * @param via    SOCKS5 relays to chain through, first hop first; empty for a direct path
      * @param weight relative share for weighted schedulers, at least 1
-     * @param peer   the peer address this path connects to (a peer may have one address per network)
+     * @param peer    the peer address this path connects to (a peer may have one address per network)
+     * @param options free-form options for the route's scheduler, e.g. a {@code cost}; the scheduler's
+     *                provider checks them when the route is loaded, and reads them as {@code PathView.options()}
      */
-    public record Path(String name, List<RelayHop> via, int weight, HostPort peer) {
+    public record Path(String name, List<RelayHop> via, int weight, HostPort peer, Options options) {
         public Path {
             Objects.requireNonNull(name, "name");
             via = List.copyOf(via);
@@ -62,6 +73,12 @@ public record Route(HostPort peer, byte[] peerKey, List<Path> paths, String sche
                 throw new IllegalArgumentException("weight: " + weight + " (expected: at least 1)");
             }
             Objects.requireNonNull(peer, "peer");
+            Objects.requireNonNull(options, "options");
+        }
+
+        /** A path without scheduler options. */
+        public Path(String name, List<RelayHop> via, int weight, HostPort peer) {
+            this(name, via, weight, peer, Options.empty("options"));
         }
     }
 

@@ -202,7 +202,7 @@ public final class Node implements AutoCloseable {
         return p;
     }
 
-    /** The {@code static} route source over the config's routes; every route's plugin names are checked. */
+    /** The {@code static} route source over the config's routes; every route is checked against the plugins, reloads too. */
     private static RouteSource routes(NodeConfig config, PluginRegistry plugins, SessionPlugins sessionPlugins,
                                       Path configFile) {
         String peerKey = config.mpp() != null ? config.mpp().peerKey() : null;
@@ -210,7 +210,7 @@ public final class Node implements AutoCloseable {
                 .create(StaticRouteSourceProvider.options(config.routes(), peerKey, configFile));
         try {
             if (source instanceof StaticRouteSource s) {
-                s.routes().forEach(sessionPlugins::check);
+                s.checkRoutesWith(sessionPlugins::check);
             }
         } catch (RuntimeException e) {
             source.close();

@@ -1,5 +1,7 @@
 package dev.mpp.api.spi;
 
+import dev.mpp.api.Options;
+
 /**
  * What a {@link PathScheduler} may know of one path of a session. A snapshot: values are read at
  * the moment of the call and may be stale a moment later.
@@ -27,6 +29,16 @@ public interface PathView {
 
     /** The configured weight, at least 1. */
     int weight();
+
+    /**
+     * The path's options from the route ({@code "paths": [{"name": ..., "options": {"cost": 3}}]}), for
+     * the scheduler to read: e.g. a cost or a priority. Never null; empty when the path has none, and
+     * on the accepting side of a session, whose paths come from the peer. Already checked by the
+     * scheduler's provider ({@link PathSchedulerProvider#checkPathOptions}) when the route was loaded.
+     */
+    default Options options() {
+        return Options.empty("options");
+    }
 
     State state();
 

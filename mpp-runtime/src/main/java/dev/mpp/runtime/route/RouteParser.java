@@ -22,7 +22,7 @@ final class RouteParser {
     static final long MAX_WEIGHT = 1_000_000;
     private static final Set<String> ROUTE_MEMBERS =
             Set.of("match", "peer", "peerKey", "paths", "scheduler", "arq", "framing", "fallback");
-    private static final Set<String> PATH_MEMBERS = Set.of("name", "via", "weight", "peer");
+    private static final Set<String> PATH_MEMBERS = Set.of("name", "via", "weight", "peer", "options");
     private static final Pattern PLUGIN_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
     private static final String RELAY = "socks5://[user:pass@]host:port";
 
@@ -56,7 +56,7 @@ final class RouteParser {
         HostPort peer = address(route, "peer", null);
         byte[] peerKey = peerKey(route, defaultPeerKey);
         List<Route.Path> paths = paths(route, peer);
-        String scheduler = pluginName(route, "scheduler", "latency-aware");
+        Options scheduler = scheduler(route);
         String arq = pluginName(route, "arq", "selective-repeat");
         String framing = pluginName(route, "framing", "binary");
         Route.Fallback fallback = switch (string(route, "fallback", "direct")) {
@@ -64,7 +64,8 @@ final class RouteParser {
             case "refuse" -> Route.Fallback.REFUSE;
             case String other -> throw route.error("fallback", "'" + other + "' (expected: direct or refuse)");
         };
-        return new RouteTable.Entry(match, new Route(peer, peerKey, paths, scheduler, arq, framing, fallback));
+        return new RouteTable.Entry(match, new Route(peer, peerKey, paths,
+                scheduler.string("name").orElseThrow(), scheduler.without("name"), arq, framing, fallback));
     }
 
     private static List<Match> match(Options route) {
@@ -120,7 +121,7 @@ final class RouteParser {
                 throw path.error("name", "'" + name + "' is already the name of " + earlier
                         + " (expected: names unique within the route)");
             }
-            paths.add(new Route.Path(name, via(path), weight(path), address(path, "peer", routePeer)));
+            paths.add(new Route.Path(name, via(path), weight(path), address(path, "peer", routePeer), path.object("options")));
         }
         return paths;
     }
@@ -177,6 +178,24 @@ final class RouteParser {
             throw o.error(key, "'" + o.raw(key) + "': port 0 (expected: 1-65535)");
         }
         return address;
+    }
+
+    /**
+     * The route's {@code scheduler}: a name, or an object with a {@code name} and the scheduler's
+     * route-level options. Returns it as an object, the name checked; its provider checks the rest.
+     */
+    private static Options scheduler(Options route) {
+        String defaultName = "latency-aware";
+        if (!(route.raw("scheduler") instanceof Options scheduler)) {
+            String name = pluginName(route, "scheduler", defaultName);
+            return Options.of(route.path().isEmpty() ? "scheduler" : route.path() + ".scheduler", Map.of("name", name));
+        }
+        if (!scheduler.has("name")) {
+            throw scheduler.error("name", "missing (expected the scheduler's name, e.g. " + defaultName
+                    + ", beside its options; mpp plugins lists them)");
+        }
+        pluginName(scheduler, "name", defaultName);
+        return scheduler;
     }
 
     private static String pluginName(Options route, String key, String defaultValue) {

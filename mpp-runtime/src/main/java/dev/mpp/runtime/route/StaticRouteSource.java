@@ -47,6 +47,8 @@ public final class StaticRouteSource implements RouteSource {
     private final Thread watcher;
     private volatile RouteTable table;
     private volatile boolean closed;
+    /** What the routes' plugins say of each route (names, scheduler options); by default nothing. */
+    private volatile Consumer<Route> check = route -> {};
 
     // Only the watcher thread touches these after construction.
     private Seen seen;
@@ -106,9 +108,22 @@ public final class StaticRouteSource implements RouteSource {
         watcher.start();
     }
 
-    /** The routes in force now, in file order: for checking their plugin names at start-up. */
+    /** The routes in force now, in file order. */
     public List<Route> routes() {
         return table.routes();
+    }
+
+    /**
+     * Checks every route now, and every route of a reloaded file before it is used, with
+     * {@code check}: the plugins' view (do the scheduler, arq and framing exist, does the scheduler
+     * take the route's options), which the parser cannot know. A reloaded file that fails it keeps
+     * the current routes, as a file with a syntax error does.
+     *
+     * @throws ConfigException from {@code check}, for the routes in force now
+     */
+    public void checkRoutesWith(Consumer<Route> check) {
+        table.routes().forEach(check);
+        this.check = check;
     }
 
     @Override
@@ -195,6 +210,7 @@ public final class StaticRouteSource implements RouteSource {
         RouteTable next;
         try {
             next = RouteParser.parse(Options.of(holderPath, Map.of("routes", loader.parse(text).routes())), defaultPeerKey);
+            next.routes().forEach(check);
         } catch (ConfigException e) {
             report("routes not reloaded from " + file + ", keeping the current " + table.size() + ": " + e.getMessage());
             return;

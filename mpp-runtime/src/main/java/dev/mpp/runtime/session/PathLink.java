@@ -1,5 +1,6 @@
 package dev.mpp.runtime.session;
 
+import dev.mpp.api.Options;
 import dev.mpp.api.frame.Frame;
 import dev.mpp.api.spi.FrameCodec;
 import dev.mpp.api.spi.PathView;
@@ -32,6 +33,7 @@ final class PathLink implements PathView {
     final int index;
     final String name;
     private final int weight;
+    private final Options options;
     private final Socket socket;
     private final FrameCodec codec;
     private final FrameReader reader;
@@ -67,15 +69,17 @@ final class PathLink implements PathView {
     long packetsResent;
 
     /**
+     * @param options the route's options of this path for the scheduler; empty on the accepting side
      * @param reader the reader that did the handshake: it may hold bytes that arrived behind it
      * @param window the queue control of this path: its window's floor and first size
      */
-    PathLink(Session session, int index, String name, int weight, Socket socket, FrameCodec codec, FrameReader reader,
-             long now, QueueControl window) {
+    PathLink(Session session, int index, String name, int weight, Options options, Socket socket, FrameCodec codec,
+             FrameReader reader, long now, QueueControl window) {
         this.session = session;
         this.index = index;
         this.name = name;
         this.weight = weight;
+        this.options = options;
         this.socket = socket;
         this.codec = codec;
         this.reader = reader;
@@ -93,6 +97,11 @@ final class PathLink implements PathView {
     @Override
     public int weight() {
         return weight;
+    }
+
+    @Override
+    public Options options() {
+        return options;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.mpp.runtime.session;
 
+import dev.mpp.api.Options;
 import dev.mpp.api.frame.ErrorCode;
 import dev.mpp.api.frame.Frame;
 import dev.mpp.api.frame.Mid;
@@ -109,11 +110,11 @@ public final class Session implements Upstream, Resettable {
      * A path for this session whose handshake is done: its window starts at {@value #FIRST_WINDOW_PACKETS}
      * packets and never goes below {@value #WINDOW_FLOOR_PACKETS}. Then {@link #attach} it.
      */
-    PathLink newPath(int index, String name, int weight, Socket socket, FrameCodec codec,
+    PathLink newPath(int index, String name, int weight, Options options, Socket socket, FrameCodec codec,
                      FrameReader reader) {
         long now = clock.getAsLong();
         long packet = settings.packetSize() + 16L;
-        return new PathLink(this, index, name, weight, socket, codec, reader, now,
+        return new PathLink(this, index, name, weight, options, socket, codec, reader, now,
                 new QueueControl(WINDOW_FLOOR_PACKETS * packet, FIRST_WINDOW_PACKETS * packet, now));
     }
 

@@ -1,6 +1,7 @@
 package dev.mpp.runtime.session;
 
 import dev.mpp.api.ConnectException;
+import dev.mpp.api.Options;
 import dev.mpp.api.frame.ErrorCode;
 import dev.mpp.api.frame.Frame;
 import dev.mpp.api.frame.Mid;
@@ -258,7 +259,7 @@ public final class SessionAcceptor implements Inbound {
     private void carry(Session session, int index, String name, Socket socket, FrameCodec codec, FrameReader reader,
                        Runnable attached) throws IOException {
         socket.setSoTimeout(0);
-        PathLink link = session.newPath(index, name, 1, socket, codec, reader);
+        PathLink link = session.newPath(index, name, 1, Options.empty("options"), socket, codec, reader);
         if (session.attach(link)) {
             attached.run();
             link.readLoop();

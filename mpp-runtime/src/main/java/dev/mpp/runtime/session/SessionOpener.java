@@ -102,7 +102,7 @@ public final class SessionOpener {
             this.destination = destination;
             this.codec = plugins.codec(route.framing());
             this.auth = plugins.peerAuthenticator(route.peerKey());
-            this.scheduler = plugins.scheduler(route.scheduler());
+            this.scheduler = plugins.scheduler(route);
             this.arq = plugins.arq(route.arq());
             this.label = destination + " via " + route.peer();
             this.deadline = System.nanoTime() + settings.connectTimeout().toNanos();
@@ -371,7 +371,7 @@ public final class SessionOpener {
         }
 
         private PathLink attachOrNull(int index, Route.Path path, Socket socket, FrameReader reader) {
-            PathLink link = session.newPath(index, path.name(), path.weight(), socket, codec, reader);
+            PathLink link = session.newPath(index, path.name(), path.weight(), path.options(), socket, codec, reader);
             return session.attach(link) ? link : null;
         }
 

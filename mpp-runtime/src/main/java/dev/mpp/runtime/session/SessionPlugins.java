@@ -1,5 +1,6 @@
 package dev.mpp.runtime.session;
 
+import dev.mpp.api.ConfigException;
 import dev.mpp.api.Options;
 import dev.mpp.api.Route;
 import dev.mpp.api.spi.ArqStrategy;
@@ -47,17 +48,22 @@ public final class SessionPlugins {
         this.peerAuthenticator = peerAuthenticators.get("psk-hmac");
     }
 
-    /** Fails with the list of what exists if a name is unknown; for checking a route before it is used. */
+    /**
+     * Checks a route before it is used: fails with the list of what exists if a name is unknown, and
+     * with the option's line and column if its scheduler refuses its route-level or a path's options.
+     */
     public void check(Route route) {
         codec(route.framing());
-        schedulers.get(route.scheduler());
+        PathSchedulerProvider scheduler = schedulers.get(route.scheduler());
+        scheduler.create(route.schedulerOptions());
+        route.paths().forEach(path -> scheduler.checkPathOptions(path.options()));
         arqs.get(route.arq());
     }
 
     FrameCodec codec(String framing) {
         FrameCodec codec = codecs.get(framing);
         if (codec == null) {
-            throw new dev.mpp.api.ConfigException("unknown framing '" + framing + "' (available: "
+            throw new ConfigException("unknown framing '" + framing + "' (available: "
                     + String.join(", ", codecs.keySet()) + ")");
         }
         return codec;
@@ -72,8 +78,14 @@ public final class SessionPlugins {
         return path.via().isEmpty() ? direct : chain;
     }
 
+    /** A scheduler for a session of the peer port, whose paths have no options. */
     public PathScheduler scheduler(String name) {
         return schedulers.get(name).create(Options.empty("scheduler"));
+    }
+
+    /** A scheduler for a session on {@code route}, with the route's options for it. */
+    PathScheduler scheduler(Route route) {
+        return schedulers.get(route.scheduler()).create(route.schedulerOptions());
     }
 
     public ArqStrategy arq(String name) {

@@ -103,6 +103,35 @@ class MainTest {
     }
 
     @Test
+    void checkConfigAndRunReportAPathOptionTheSchedulerDoesNotTakeWithLineAndColumn(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("a.json"), "{\"socks\": {\"listen\": \"127.0.0.1:0\"}, \"mpp\": {" + KEY
+                + "}, \"routes\": [{\"match\": [\"10.0.0.0/8\"], \"peer\": \"127.0.0.1:7700\",\n  \"paths\": [{\"name\": \"direct\", "
+                + "\"options\": {\"cost\": 3}}], \"scheduler\": \"latency-aware\"}]}");
+        String expected = "mpp: routes[0].paths[0].options.cost: unknown option (scheduler latency-aware takes no path options), line 2 column 44\n";
+        assertEquals(2, main.execute(new String[] {"check-config", file.toString()}, false));
+        assertEquals(expected, err());
+        err.reset();
+        assertEquals(2, main.execute(new String[] {"run", "--config", file.toString()}, false));
+        assertEquals(expected, err());
+    }
+
+    @Test
+    void checkConfigTakesTheSchedulerAsAnObjectAndChecksItsRouteOptions(@TempDir Path dir) throws Exception {
+        String route = "{\"socks\": {}, \"mpp\": {" + KEY + "}, \"routes\": [{\"match\": [\"10.0.0.0/8\"], "
+                + "\"peer\": \"127.0.0.1:7700\", \"paths\": [{\"name\": \"direct\"}],\n  \"scheduler\": %s}]}";
+        Path good = Files.writeString(dir.resolve("good.json"), route.formatted("{\"name\": \"round-robin\"}"));
+        assertEquals(0, main.execute(new String[] {"check-config", good.toString()}, false), err());
+        Path bad = Files.writeString(dir.resolve("bad.json"), route.formatted("{\"name\": \"round-robin\", \"turns\": 2}"));
+        assertEquals(2, main.execute(new String[] {"check-config", bad.toString()}, false));
+        assertEquals("mpp: routes[0].scheduler.turns: unknown option (none is allowed here), line 2 column 40\n", err());
+        err.reset();
+        Path nameless = Files.writeString(dir.resolve("nameless.json"), route.formatted("{\"turns\": 2}"));
+        assertEquals(2, main.execute(new String[] {"check-config", nameless.toString()}, false));
+        assertTrue(err().startsWith("mpp: routes[0].scheduler.name: missing (expected the scheduler's name"), err());
+        assertTrue(err().endsWith("line 2 column 16\n"), err());
+    }
+
+    @Test
     void checkConfigChecksTheMppSectionWithLineAndColumn(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("b.json"), "{\"mpp\": {\"listen\": \"127.0.0.1:7700\", " + KEY
                 + ",\n  \"keepalive\": \"20s\"}}");

@@ -11,6 +11,7 @@ import dev.mpp.api.Options;
 import dev.mpp.api.Route;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -67,6 +68,40 @@ class RouteParsingTest {
                 new Route.Path("r2", List.of(new Route.RelayHop(new HostPort("10.10.2.1", 1080), null, null),
                         new Route.RelayHop(new HostPort("fd00::9", 1080), null, null)), 2, new HostPort("10.30.0.1", 7700))),
                 r.paths());
+    }
+
+    @Test
+    void theSchedulerMayBeAnObjectWithItsRouteOptionsAndEachPathMayCarryOptionsForIt() {
+        Route r = only("""
+                { "match": ["10.0.0.0/8"], "peer": "192.0.2.1:7700",
+                  "paths": [ { "name": "cheap", "options": { "cost": 1 } }, { "name": "dear", "options": { "cost": 5 } },
+                             { "name": "plain" } ],
+                  "scheduler": { "name": "cheapest-first", "probe": true } }""");
+        assertEquals("cheapest-first", r.scheduler());
+        assertEquals(Options.of("", java.util.Map.of("probe", true)), r.schedulerOptions());
+        assertEquals("routes[0].scheduler", r.schedulerOptions().path());
+        assertEquals(1, r.paths().get(0).options().integer("cost", 1, 0, 100));
+        assertEquals(5, r.paths().get(1).options().integer("cost", 1, 0, 100));
+        assertEquals("routes[0].paths[1].options", r.paths().get(1).options().path());
+        assertEquals(Options.empty("options"), r.paths().get(2).options());
+    }
+
+    @Test
+    void aSchedulerNamedAloneHasNoRouteOptions() {
+        Route r = only("{\"match\": [\"10.0.0.0/8\"], \"peer\": \"192.0.2.1:7700\", \"paths\": [{\"name\": \"p\"}],"
+                + " \"scheduler\": \"weighted\"}");
+        assertEquals("weighted", r.scheduler());
+        assertEquals(Set.of(), r.schedulerOptions().keys());
+    }
+
+    @Test
+    void aPathsOptionsMustBeAnObjectAndASchedulerObjectNeedsAValidName() {
+        assertEquals("routes[0].paths[0].options: expected an object, line 1 column 89", error(
+                "{\"routes\": [{\"match\": [\"10.0.0.0/8\"], \"peer\": \"192.0.2.1:7700\", \"paths\": [{\"name\": \"p\", \"options\": 3}]}]}"));
+        assertEquals("routes[0].scheduler.name: 'Cheapest' is not a plugin name (expected lower-case letters, digits and '-', "
+                + "e.g. latency-aware; mpp plugins lists them), line 1 column 105", error(
+                "{\"routes\": [{\"match\": [\"10.0.0.0/8\"], \"peer\": \"192.0.2.1:7700\", \"paths\": [{\"name\": \"p\"}], "
+                        + "\"scheduler\": {\"name\": \"Cheapest\"}}]}"));
     }
 
     @Test
@@ -148,7 +183,7 @@ class RouteParsingTest {
 
     @Test
     void anUnknownMemberOfAPathListsTheAllowedOnes() {
-        assertEquals("routes[0].paths[0].relays: unknown option (expected one of: name, peer, via, weight), "
+        assertEquals("routes[0].paths[0].relays: unknown option (expected one of: name, options, peer, via, weight), "
                 + "line 2 column 78", error("""
                 {"routes": [
                   {"match": ["10.0.0.0/8"], "peer": "10.0.0.1:7700", "paths": [{"name": "a", "relays": []}]}]}"""));
