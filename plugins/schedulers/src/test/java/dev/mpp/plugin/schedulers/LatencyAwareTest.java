@@ -2,10 +2,15 @@ package dev.mpp.plugin.schedulers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mpp.api.Options;
 import dev.mpp.api.spi.PathScheduler;
 import dev.mpp.api.spi.PathView;
+import dev.mpp.testkit.FakePath;
+import dev.mpp.testkit.HarnessReport;
+import dev.mpp.testkit.SchedulerHarness;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -17,50 +22,71 @@ class LatencyAwareTest {
     @Test
     void sendsWhereThePacketArrivesFirst() {
         // 60 Mbit/s at 4 ms beats 10 Mbit/s at 80 ms when both are idle
-        PathView slow = FakePath.measured(0, 10, 80, 0, 0, 1 << 20);
-        PathView fast = FakePath.measured(1, 60, 4, 0, 0, 1 << 20);
+        PathView slow = FakePath.measured(0, 10, 80).window(1 << 20);
+        PathView fast = FakePath.measured(1, 60, 4).window(1 << 20);
         assertEquals(1, scheduler.select(List.of(slow, fast), PACKET).index());
     }
 
     @Test
     void aQueueOnTheFastPathSendsThePacketToTheSlowOneWhenItArrivesSoonerThere() {
         // 1.5 MB queued at 60 Mbit/s is 200 ms; the slow path delivers a packet in 13 ms + 40 ms
-        PathView slow = FakePath.measured(0, 10, 80, 0, 0, 1 << 20);
-        PathView fast = FakePath.measured(1, 60, 4, 1_500_000, 1_500_000, 4 << 20);
+        PathView slow = FakePath.measured(0, 10, 80).window(1 << 20);
+        PathView fast = FakePath.measured(1, 60, 4).queued(1_500_000).inFlight(1_500_000).window(4 << 20);
         assertEquals(0, scheduler.select(List.of(slow, fast), PACKET).index());
     }
 
     @Test
     void waitsForAFullFastPathRatherThanUseOneThatWouldDeliverLater() {
         // The fast path is full by one packet: room in ~2 ms, arrival ~4 ms after; the slow one needs 50 ms
-        PathView slow = FakePath.measured(0, 10, 80, 0, 0, 1 << 20);
-        PathView fast = FakePath.measured(1, 60, 4, 0, 64 * 1024, 64 * 1024);
+        PathView slow = FakePath.measured(0, 10, 80).window(1 << 20);
+        PathView fast = FakePath.measured(1, 60, 4).inFlight(64 * 1024).window(64 * 1024);
         assertNull(scheduler.select(List.of(slow, fast), PACKET));
     }
 
     @Test
     void usesTheSlowPathWhenWaitingForTheFastOneTakesLonger() {
         // The fast path would need 1 s to drain its excess: the slow path wins
-        PathView slow = FakePath.measured(0, 10, 80, 0, 0, 1 << 20);
-        PathView fast = FakePath.measured(1, 60, 4, 0, 8_000_000, 500_000);
+        PathView slow = FakePath.measured(0, 10, 80).window(1 << 20);
+        PathView fast = FakePath.measured(1, 60, 4).inFlight(8_000_000).window(500_000);
         assertEquals(0, scheduler.select(List.of(slow, fast), PACKET).index());
     }
 
     @Test
     void anUnmeasuredPathIsTriedFirst() {
-        PathView measured = FakePath.measured(0, 60, 4, 0, 0, 1 << 20);
+        PathView measured = FakePath.measured(0, 60, 4).window(1 << 20);
         assertEquals(1, scheduler.select(List.of(measured, FakePath.idle(1)), PACKET).index());
     }
 
     @Test
     void aSuspectPathIsAvoidedWhileAnotherHasRoom() {
-        PathView suspect = new FakePath(0, 1, PathView.State.SUSPECT, 4, 60_000_000 / 8, 0, 0, 1 << 20);
-        PathView slow = FakePath.measured(1, 10, 80, 0, 0, 1 << 20);
+        PathView suspect = FakePath.measured(0, 60, 4).window(1 << 20).suspect();
+        PathView slow = FakePath.measured(1, 10, 80).window(1 << 20);
         assertEquals(1, scheduler.select(List.of(suspect, slow), PACKET).index());
     }
 
     @Test
     void withNoRoomAnywhereItWaits() {
-        assertNull(scheduler.select(List.of(FakePath.measured(0, 10, 80, 0, 1 << 20, 1 << 20)), PACKET));
+        assertNull(scheduler.select(List.of(FakePath.measured(0, 10, 80).inFlight(1 << 20).window(1 << 20)), PACKET));
+    }
+
+    // ---- whole transfers in the test kit's harness
+
+    @Test
+    void onTenAt80AndSixtyAt4msItFinishesNoLaterThanTheBestSinglePath() {
+        HarnessReport both = SchedulerHarness.of(new LatencyAwareProvider().create(Options.empty("scheduler")),
+                FakePath.measured(0, 10, 80), FakePath.measured(1, 60, 4)).send(20_000_000);
+        HarnessReport fastAlone = SchedulerHarness.of(new LatencyAwareProvider().create(Options.empty("scheduler")),
+                FakePath.measured(1, 60, 4)).send(20_000_000);
+        assertTrue(both.complete() && fastAlone.complete());
+        assertTrue(both.elapsed().compareTo(fastAlone.elapsed()) <= 0, both + " vs the fast path alone: " + fastAlone);
+    }
+
+    @Test
+    void whenTheFastPathFailsItsPacketsGoOnTheSlowOneAndTheStreamArrivesWhole() {
+        HarnessReport r = SchedulerHarness.of(scheduler, FakePath.measured(0, 10, 80),
+                FakePath.measured(1, 60, 4).failsAt(Duration.ofMillis(500))).send(10_000_000);
+        assertTrue(r.complete(), r.toString());
+        assertEquals(10_000_000, r.bytesDelivered());
+        assertTrue(r.path(0).resent() > 0, r.toString());
     }
 }

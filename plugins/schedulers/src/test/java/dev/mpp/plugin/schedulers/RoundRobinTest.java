@@ -2,10 +2,14 @@ package dev.mpp.plugin.schedulers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mpp.api.Options;
 import dev.mpp.api.spi.PathScheduler;
 import dev.mpp.api.spi.PathView;
+import dev.mpp.testkit.FakePath;
+import dev.mpp.testkit.HarnessReport;
+import dev.mpp.testkit.SchedulerHarness;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -44,5 +48,15 @@ class RoundRobinTest {
     @Test
     void oneLivePathTakesEverything() {
         assertEquals(List.of(1, 1, 1), choose(3, List.of(FakePath.idle(1))));
+    }
+
+    @Test
+    void onThreeEqualPathsEachCarriesAThird() {
+        HarnessReport r = SchedulerHarness.of(scheduler, FakePath.measured(0, 20, 10), FakePath.measured(1, 20, 10),
+                FakePath.measured(2, 20, 10)).send(30_000_000);
+        assertTrue(r.complete());
+        for (HarnessReport.PathReport p : r.paths()) {
+            assertTrue(Math.abs(p.packets() - r.sends().size() / 3.0) <= 1, r.toString());
+        }
     }
 }
