@@ -66,6 +66,7 @@ public final class Session implements Upstream, Resettable {
     private final ScheduledExecutorService timers;
     private final ScheduledFuture<?> ticker;
     private final Runnable onEnd;
+    private final long openedNanos;
 
     private State state = State.ESTABLISHED;
     private String endReason = "";
@@ -97,6 +98,7 @@ public final class Session implements Upstream, Resettable {
         this.send = new SendHalf(settings.bufferPackets(), peerWindow);
         this.receive = new ReceiveHalf(settings.bufferPackets());
         this.noPathSince = clock.getAsLong();
+        this.openedNanos = noPathSince;
         this.lastAckNanos = noPathSince;
         this.timers = timers;
         this.ticker = timers.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
@@ -147,11 +149,12 @@ public final class Session implements Upstream, Resettable {
         }
     }
 
-    /** How the session ended and what each path carried; meaningful once it has ended. */
+    /** How the session ended and what each path carried; meaningful once it has ended. Its duration runs to now. */
     public SessionSummary summary() {
         lock.lock();
         try {
-            return new SessionSummary(label, endReason, pathStats(), receive.duplicates());
+            return new SessionSummary(label, endReason, pathStats(), receive.duplicates(),
+                    Duration.ofNanos(clock.getAsLong() - openedNanos));
         } finally {
             lock.unlock();
         }

@@ -5,9 +5,12 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The node's live sessions, opened and accepted, by MID: for the peer port's JOINs and for counters. */
 public final class SessionRegistry {
+    private static final Logger log = LoggerFactory.getLogger(SessionRegistry.class);
     /** How many ended sessions' summaries are kept, newest first. */
     private static final int ENDED_KEPT = 64;
 
@@ -19,9 +22,11 @@ public final class SessionRegistry {
         return sessions.putIfAbsent(session.mid(), session) == null;
     }
 
+    /** Takes an ended session out, keeps its summary, and logs what each of its paths carried. */
     void remove(Session session) {
         if (sessions.remove(session.mid(), session)) {
             SessionSummary summary = session.summary();
+            log.info(summary.logLine());
             synchronized (ended) {
                 ended.addFirst(summary);
                 if (ended.size() > ENDED_KEPT) {
