@@ -30,31 +30,13 @@ public final class PluginJars {
      */
     public static Path authenticatorPlugin(Path folder, String module, String providerName, String extraRequires)
             throws IOException {
-        return module(folder, module, "requires dev.mpp.api;\n"
-                        + (extraRequires == null ? "" : "requires " + extraRequires + ";\n")
-                        + "provides dev.mpp.api.spi.AuthenticatorProvider with " + module + ".Provider;",
-                Map.of("Provider", """
-                        public final class Provider implements dev.mpp.api.spi.AuthenticatorProvider {
-                            public String name() { return "%s"; }
-                            public dev.mpp.api.spi.Authenticator create(dev.mpp.api.Options options) {
-                                throw new UnsupportedOperationException("test provider");
-                            }
-                        }
-                        """.formatted(providerName)));
+        return providerPlugin(folder, module, "Authenticator", quoted(providerName),
+                extraRequires == null ? "" : "requires " + extraRequires + ";");
     }
 
     /** A modular JAR whose module provides one {@code PathSchedulerProvider} named {@code providerName}. */
     public static Path schedulerPlugin(Path folder, String module, String providerName) throws IOException {
-        return module(folder, module, "requires dev.mpp.api;\n"
-                        + "provides dev.mpp.api.spi.PathSchedulerProvider with " + module + ".Provider;",
-                Map.of("Provider", """
-                        public final class Provider implements dev.mpp.api.spi.PathSchedulerProvider {
-                            public String name() { return "%s"; }
-                            public dev.mpp.api.spi.PathScheduler create(dev.mpp.api.Options options) {
-                                throw new UnsupportedOperationException("test provider");
-                            }
-                        }
-                        """.formatted(providerName)));
+        return providerPlugin(folder, module, "PathScheduler", quoted(providerName), "");
     }
 
     /**
@@ -66,20 +48,33 @@ public final class PluginJars {
         String library = module + ".names";
         Path libraryJar = module(plugin, library, "exports " + library + ";", Map.of("Names", """
                 public final class Names {
-                    public static String provider() { return "%s"; }
+                    public static String provider() { return %s; }
                 }
-                """.formatted(providerName)));
-        module(plugin, module, "requires dev.mpp.api;\nrequires " + library + ";\n"
-                        + "provides dev.mpp.api.spi.AuthenticatorProvider with " + module + ".Provider;",
+                """.formatted(quoted(providerName))));
+        providerPlugin(plugin, module, "Authenticator", library + ".Names.provider()", "requires " + library + ";", libraryJar);
+        return plugin;
+    }
+
+    /**
+     * A modular JAR {@code <module>.jar} whose class {@code <module>.Provider} provides
+     * {@code dev.mpp.api.spi.<product>Provider}; its {@code name()} returns {@code nameExpression}.
+     */
+    private static Path providerPlugin(Path folder, String module, String product, String nameExpression, String requires,
+                                       Path... modulePath) throws IOException {
+        return module(folder, module, "requires dev.mpp.api;\n" + requires + "\nprovides dev.mpp.api.spi." + product
+                        + "Provider with " + module + ".Provider;",
                 Map.of("Provider", """
-                        public final class Provider implements dev.mpp.api.spi.AuthenticatorProvider {
-                            public String name() { return %s.Names.provider(); }
-                            public dev.mpp.api.spi.Authenticator create(dev.mpp.api.Options options) {
+                        public final class Provider implements dev.mpp.api.spi.%1$sProvider {
+                            public String name() { return %2$s; }
+                            public dev.mpp.api.spi.%1$s create(dev.mpp.api.Options options) {
                                 throw new UnsupportedOperationException("test provider");
                             }
                         }
-                        """.formatted(library)), libraryJar);
-        return plugin;
+                        """.formatted(product, nameExpression)), modulePath);
+    }
+
+    private static String quoted(String s) {
+        return '"' + s + '"';
     }
 
     /** A JAR whose {@code module-info.class} is not a class file: its module descriptor is broken. */
