@@ -7,15 +7,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mpp.runtime.plugin.BuiltInProviders;
 import dev.mpp.runtime.plugin.PluginJars;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -85,7 +94,7 @@ class ReleaseArchiveTest {
     }
 
     @Test
-    void brokenPluginsAreNamedWithWhyAndSkippedWhileGoodOnesLoad() throws Exception {
+    void brokenPluginsAreNamedWithWhyAndSkippedWhileAFolderPluginServesTraffic() throws Exception {
         Path plugins = home.resolve("plugins");
         Path broken = PluginJars.brokenDescriptor(plugins, "broken.jar");
         // javac has java.desktop; the image does not.
@@ -104,8 +113,9 @@ class ReleaseArchiveTest {
         assertTrue(list.out().contains("\nNot loaded (mpp run starts without them):\n  " + brokenWhy + "\n  " + needyWhy),
                 list.out());
 
-        // mpp run starts without them, and says which and why in its log.
-        Path config = Files.writeString(work.resolve("socks.json"), "{\"socks\": {\"listen\": \"127.0.0.1:0\", \"shutdownGrace\": \"1s\"}}");
+        // mpp run starts without them, says which and why in its log, and serves with the folder plugin's authenticator.
+        Path config = Files.writeString(work.resolve("socks.json"), """
+                {"socks": {"listen": "127.0.0.1:0", "auth": {"method": "test-folder"}, "shutdownGrace": "1s"}}""");
         Path log = work.resolve("run.log");
         Process node = scrubbedBuilder(home.resolve("bin/mpp").toString(), "run", "--config", config.toString())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(log.toFile()).start();
@@ -113,6 +123,9 @@ class ReleaseArchiveTest {
             String text = awaitLine(node, log, "SOCKS5 listening");
             assertTrue(text.contains("WARN") && text.contains(brokenWhy), text);
             assertTrue(text.contains(needyWhy), text);
+            Matcher listening = Pattern.compile("SOCKS5 listening on /127\\.0\\.0\\.1:(\\d+) \\(auth: test-folder\\)").matcher(text);
+            assertTrue(listening.find(), text);
+            echoThroughSocks(Integer.parseInt(listening.group(1)));
         } finally {
             node.destroy(); // SIGTERM
             assertTrue(node.waitFor(COMMAND_DEADLINE_SECONDS, TimeUnit.SECONDS), "mpp run did not stop on SIGTERM");
@@ -147,6 +160,37 @@ class ReleaseArchiveTest {
         Set<String> documented = section.lines().filter(l -> l.startsWith("- `")).map(l -> l.substring(3, l.indexOf('`', 3)))
                 .collect(Collectors.toCollection(TreeSet::new));
         assertEquals(inImage, documented, "docs/plugin-guide.md must list exactly the JDK modules of the image");
+    }
+
+    /** One MiB through the node to a loopback echo server and back, checked by SHA-256. */
+    private static void echoThroughSocks(int socksPort) throws Exception {
+        byte[] payload = new byte[1 << 20];
+        new Random(socksPort).nextBytes(payload);
+        try (ServerSocket echo = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Socket client = new Socket(new Proxy(Proxy.Type.SOCKS, new InetSocketAddress("127.0.0.1", socksPort)))) {
+            Thread server = Thread.ofVirtual().start(() -> {
+                try (Socket s = echo.accept()) {
+                    s.getInputStream().transferTo(s.getOutputStream());
+                } catch (IOException e) {
+                    // the client's assertion reports what is missing
+                }
+            });
+            client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), echo.getLocalPort()));
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    client.getOutputStream().write(payload);
+                    client.shutdownOutput();
+                } catch (IOException e) {
+                    // the reader's assertion reports what is missing
+                }
+            });
+            byte[] back = client.getInputStream().readAllBytes();
+            writer.join();
+            server.join();
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            assertEquals(HexFormat.of().formatHex(sha.digest(payload)), HexFormat.of().formatHex(sha.digest(back)),
+                    "bytes through the node: " + back.length + " of " + payload.length);
+        }
     }
 
     private record Result(int code, String out, String err) {}

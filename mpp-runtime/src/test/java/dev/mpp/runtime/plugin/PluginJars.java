@@ -27,6 +27,7 @@ public final class PluginJars {
     /**
      * A modular JAR {@code <module>.jar} in {@code folder} whose module provides one
      * {@code AuthenticatorProvider} named {@code providerName}, plus {@code extraRequires} if given.
+     * Its authenticator works: it is method 0x00, no authentication, so a node can serve with it.
      */
     public static Path authenticatorPlugin(Path folder, String module, String providerName, String extraRequires)
             throws IOException {
@@ -34,14 +35,15 @@ public final class PluginJars {
                 extraRequires == null ? "" : "requires " + extraRequires + ";");
     }
 
-    /** A modular JAR whose module provides one {@code PathSchedulerProvider} named {@code providerName}. */
+    /** A modular JAR whose module provides one {@code PathSchedulerProvider} named {@code providerName}; it cannot create one. */
     public static Path schedulerPlugin(Path folder, String module, String providerName) throws IOException {
         return providerPlugin(folder, module, "PathScheduler", quoted(providerName), "");
     }
 
     /**
      * A plugin folder {@code folder/<module>}: a library JAR {@code <module>.names.jar} and a plugin
-     * JAR {@code <module>.jar} whose authenticator takes its name, {@code providerName}, from the library.
+     * JAR {@code <module>.jar} whose working authenticator (like {@link #authenticatorPlugin}) takes its
+     * name, {@code providerName}, from the library.
      */
     public static Path folderPlugin(Path folder, String module, String providerName) throws IOException {
         Path plugin = Files.createDirectories(folder.resolve(module));
@@ -67,11 +69,20 @@ public final class PluginJars {
                         public final class Provider implements dev.mpp.api.spi.%1$sProvider {
                             public String name() { return %2$s; }
                             public dev.mpp.api.spi.%1$s create(dev.mpp.api.Options options) {
-                                throw new UnsupportedOperationException("test provider");
+                                %3$s
                             }
                         }
-                        """.formatted(product, nameExpression)), modulePath);
+                        """.formatted(product, nameExpression, product.equals("Authenticator") ? NO_AUTHENTICATION
+                        : "throw new UnsupportedOperationException(\"test provider\");")), modulePath);
     }
+
+    private static final String NO_AUTHENTICATION = """
+            return new dev.mpp.api.spi.Authenticator() {
+                public int method() { return 0x00; }
+                public AuthResult authenticate(java.io.InputStream in, java.io.OutputStream out) {
+                    return new AuthResult.Accepted("");
+                }
+            };""";
 
     private static String quoted(String s) {
         return '"' + s + '"';
