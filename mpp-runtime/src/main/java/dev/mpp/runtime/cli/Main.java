@@ -27,7 +27,7 @@ public final class Main {
             Commands:
               run [--config FILE]      run a node; without --config, SOCKS5 on 127.0.0.1:1080, no authentication
               check-config FILE        validate a config file without starting anything
-              plugins                  list every discovered provider: SPI, name, module, version, source
+              plugins                  list every provider (SPI, name, module, version, origin) and the plugins that failed to load
               --version                print the version
               --help                   print this help
 
@@ -123,15 +123,29 @@ public final class Main {
         return OK;
     }
 
+    /**
+     * The providers with their origins, then what could not be loaded and why. Exits 2 on a name
+     * clash, like {@code run} and {@code check-config} would; a skipped plugin only warns, as in {@code run}.
+     */
     private int listPlugins(Path pluginsFolder) {
         PluginRegistry registry = PluginRegistry.load(pluginsFolder);
         String format = "%-18s %-18s %-30s %-16s %s%n";
-        out.printf(format, "SPI", "NAME", "MODULE", "VERSION", "SOURCE");
+        out.printf(format, "SPI", "NAME", "MODULE", "VERSION", "ORIGIN");
         for (Discovered<?> d : registry.all()) {
-            out.printf(format, d.spi().word(), d.name(), d.module(), d.version().isEmpty() ? "-" : d.version(), d.source());
+            out.printf(format, d.spi().word(), d.name(), d.module(), d.version().isEmpty() ? "-" : d.version(), d.origin());
         }
-        for (String problem : registry.problems()) {
-            err.println("mpp: plugin " + problem);
+        if (!registry.skipped().isEmpty()) {
+            out.println();
+            out.println("Not loaded (mpp run starts without them):");
+            registry.skipped().forEach(s -> out.println("  " + s));
+        }
+        List<String> clashes = registry.clashes();
+        if (!clashes.isEmpty()) {
+            out.println();
+            out.println("Name clashes (mpp run and check-config refuse to start):");
+            clashes.forEach(c -> out.println("  " + c));
+            clashes.forEach(c -> err.println("mpp: " + c));
+            return USAGE;
         }
         return OK;
     }

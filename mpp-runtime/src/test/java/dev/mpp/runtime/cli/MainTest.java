@@ -3,6 +3,8 @@ package dev.mpp.runtime.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mpp.runtime.plugin.BuiltInProviders;
+import dev.mpp.runtime.plugin.PluginJars;
 import dev.mpp.runtime.testkit.SocksWire;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -39,9 +41,52 @@ class MainTest {
     @Test
     void pluginsListsTheSocksInboundAndBothAuthenticatorsWithTheirModules() {
         assertEquals(0, main.execute(new String[] {"plugins"}, false));
-        assertTrue(Pattern.compile("(?m)^inbound +socks5 +dev\\.mpp\\.plugin\\.socks5 +\\S+ +boot$").matcher(out()).find(), out());
+        assertTrue(Pattern.compile("(?m)^inbound +socks5 +dev\\.mpp\\.plugin\\.socks5 +\\S+ +built-in$").matcher(out()).find(), out());
         assertTrue(Pattern.compile("(?m)^authenticator +none +dev\\.mpp\\.plugin\\.auth ").matcher(out()).find(), out());
         assertTrue(Pattern.compile("(?m)^authenticator +username-password +dev\\.mpp\\.plugin\\.auth ").matcher(out()).find(), out());
+    }
+
+    @Test
+    void pluginsListsEveryBuiltInProviderAsBuiltIn() {
+        assertEquals(0, main.execute(new String[] {"plugins", "--plugins", "/nonexistent"}, false));
+        for (String name : BuiltInProviders.NAMES) {
+            assertTrue(Pattern.compile("(?m)^[a-z ]+? +" + Pattern.quote(name) + " +dev\\.mpp\\.\\S+ +\\S+ +built-in$")
+                    .matcher(out()).find(), name + " missing from:\n" + out());
+        }
+    }
+
+    @Test
+    void pluginsShowsEachPluginsOriginAndWhatFailedToLoadWithWhy(@TempDir Path plugins) throws Exception {
+        Path jar = PluginJars.authenticatorPlugin(plugins, "test.plain", "test-plain", null);
+        Path folder = PluginJars.folderPlugin(plugins, "test.folder", "test-folder");
+        Path broken = PluginJars.brokenDescriptor(plugins, "broken.jar");
+        assertEquals(0, main.execute(new String[] {"plugins", "--plugins", plugins.toString()}, false));
+        assertTrue(Pattern.compile("(?m)^authenticator +test-plain +test\\.plain +- +" + Pattern.quote(jar.toString()) + "$")
+                .matcher(out()).find(), out());
+        assertTrue(Pattern.compile("(?m)^authenticator +test-folder +test\\.folder +- +" + Pattern.quote(folder.toString()) + "$")
+                .matcher(out()).find(), out());
+        assertTrue(out().contains("\nNot loaded (mpp run starts without them):\n  " + broken
+                + ": skipped: cannot read its module: Error reading module: " + broken + ": Bad magic number\n"), out());
+    }
+
+    @Test
+    void aNameClashWithABuiltInStopsPluginsCheckConfigAndRunWithExitTwoNamingBothModules(@TempDir Path dir) throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Path jar = PluginJars.schedulerPlugin(plugins, "test.clash", "round-robin");
+        String clash = "two scheduler providers are named 'round-robin': in module dev.mpp.plugin.schedulers (built-in) "
+                + "and in module test.clash (" + jar + "); remove one of them";
+        assertEquals(2, main.execute(new String[] {"plugins", "--plugins", plugins.toString()}, false));
+        assertTrue(out().contains("Name clashes (mpp run and check-config refuse to start):\n  " + clash + "\n"), out());
+        assertEquals("mpp: " + clash + "\n", err());
+        // A SOCKS-only node uses no scheduler, and still refuses: which provider a name means must never be left to chance.
+        Path config = Files.writeString(dir.resolve("socks.json"), "{\"socks\": {\"listen\": \"127.0.0.1:0\"}}");
+        for (String command : new String[] {"check-config", "run"}) {
+            err.reset();
+            String[] args = command.equals("run") ? new String[] {"run", "--config", config.toString(), "--plugins", plugins.toString()}
+                    : new String[] {"check-config", config.toString(), "--plugins", plugins.toString()};
+            assertEquals(2, main.execute(args, false), command);
+            assertEquals("mpp: " + clash + "\n", err(), command);
+        }
     }
 
     @Test
