@@ -31,7 +31,8 @@ class MainTest {
     @Test
     void helpListsEveryCommand() {
         assertEquals(0, main.execute(new String[] {"--help"}, false));
-        for (String command : new String[] {"run [--config FILE]", "check-config FILE", "plugins", "--version", "--help"}) {
+        for (String command : new String[] {"run [--config FILE]", "check-config FILE", "plugins", "demo [--scheduler NAME]",
+                "--version", "--help"}) {
             assertTrue(out().contains(command), command + " missing from:\n" + out());
         }
     }
@@ -158,6 +159,23 @@ class MainTest {
     void noCommandPrintsUsageAndExitsTwo() {
         assertEquals(2, main.execute(new String[0], false));
         assertTrue(err().contains("Usage: mpp <command>"), err());
+    }
+
+    @Test
+    void demoRefusesBadOptionsWithOneLineAndExitTwo() {
+        assertEquals(2, main.execute(new String[] {"demo", "--size", "32MB"}, false));
+        assertTrue(err().startsWith("mpp: '32MB' is not a size (expected e.g. 100MiB, 512KiB, 1GiB or bytes)\nUsage:"), err());
+        err.reset();
+        assertEquals(2, main.execute(new String[] {"demo", "--socks"}, false));
+        assertTrue(err().startsWith("mpp: demo --socks needs a value\n"), err());
+        err.reset();
+        assertEquals(2, main.execute(new String[] {"demo", "--socks", "192.0.2.1:1080"}, false));
+        assertEquals("mpp: --socks 192.0.2.1:1080: not a loopback address; the demo serves this machine only "
+                + "(expected e.g. 127.0.0.1:1080)\n", err());
+        err.reset();
+        assertEquals(2, main.execute(new String[] {"demo", "--scheduler", "nope"}, false));
+        assertTrue(err().matches("mpp: unknown scheduler 'nope' \\(available: .*latency-aware.*\\)\n"), err());
+        assertEquals("", out());
     }
 
     private String out() {
