@@ -51,6 +51,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (commandWord(args).equals("demo") && System.getenv("MPP_LOG_LEVEL") == null) {
+            // The demo's output is the show, and its nodes' INFO lines would tear the bars. Before any logger exists.
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
         Main main = new Main(System.out, System.err);
         int code = main.execute(args, true);
         if (code != OK) {
@@ -58,10 +62,21 @@ public final class Main {
         }
     }
 
+    /** The command: the first argument that is not {@code --plugins DIR}; empty if there is none. */
+    private static String commandWord(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].equals("--plugins")) {
+                return args[i];
+            }
+            i++; // and its folder
+        }
+        return "";
+    }
+
     /** Runs one command; {@code run} returns once the node is serving, its shutdown hook installed if asked. */
     int execute(String[] argv, boolean installShutdownHook) {
         List<String> args = new ArrayList<>(List.of(argv));
-        Path plugins = null;
+        Path plugins = PluginRegistry.defaultPluginsFolder();
         int p = args.indexOf("--plugins");
         if (p >= 0) {
             if (p + 1 >= args.size()) {
@@ -72,13 +87,6 @@ public final class Main {
         }
         if (args.isEmpty()) {
             return usage("no command given");
-        }
-        if (args.getFirst().equals("demo") && System.getenv("MPP_LOG_LEVEL") == null) {
-            // The demo's output is the show, and its nodes' INFO lines would tear the bars. Before any logger exists.
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        }
-        if (plugins == null) {
-            plugins = PluginRegistry.defaultPluginsFolder();
         }
         try {
             return switch (args.getFirst()) {
@@ -131,7 +139,8 @@ public final class Main {
     /**
      * Starts the demo and draws its paths' throughput on this thread until a signal stops it; the
      * shutdown hook then closes everything and prints the totals (so the JVM exits 130 on Ctrl-C
-     * and 143 on SIGTERM, as a process ended by a signal does).
+     * and 143 on SIGTERM, as a process ended by a signal does). Without a shutdown hook it returns
+     * once the demo is serving, as {@code run} does.
      */
     private int demo(List<String> args, Path pluginsFolder, boolean installShutdownHook) {
         Demo.Settings settings;
@@ -151,19 +160,24 @@ public final class Main {
         DemoView view = new DemoView(demo, out, out == System.out && console != null && console.isTerminal()
                 && !"dumb".equals(System.getenv("TERM")));
         view.printIntro();
-        if (installShutdownHook) {
-            Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("mpp-demo-shutdown").unstarted(() -> {
-                view.stop();
-                demo.close();
-                view.printTotals();
-            }));
+        if (!installShutdownHook) {
+            startedDemo = demo; // driven in-process: whoever called stops it
+            return OK;
         }
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("mpp-demo-shutdown").unstarted(() -> {
+            view.stop();
+            demo.close();
+            view.printTotals();
+        }));
         view.run();
         return OK;
     }
 
     /** The node the last {@code run} started; for tests that drive the command in-process. */
     Node started;
+
+    /** The demo the last {@code demo} started without a shutdown hook; for tests that drive the command in-process. */
+    Demo startedDemo;
 
     private int checkConfig(Path file, Path pluginsFolder) {
         NodeConfig config = new ConfigLoader().load(file);

@@ -4,6 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mpp.runtime.testkit.SocksWire;
+import dev.mpp.runtime.testkit.StreamDigest;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.URI;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -12,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -176,6 +183,24 @@ class MainTest {
         assertEquals(2, main.execute(new String[] {"demo", "--scheduler", "nope"}, false));
         assertTrue(err().matches("mpp: unknown scheduler 'nope' \\(available: .*latency-aware.*\\)\n"), err());
         assertEquals("", out());
+    }
+
+    @Test
+    void demoServesItsFileThroughTheSocksAddressItPrints() throws Exception {
+        assertEquals(0, main.execute(new String[] {"demo", "--socks", "127.0.0.1:0", "--size", "3MiB"}, false));
+        try {
+            Matcher curl = Pattern.compile("curl --socks5-hostname 127\\.0\\.0\\.1:(\\d+) (http://\\S+)").matcher(out());
+            Matcher sha = Pattern.compile("SHA-256 ([0-9a-f]{64})").matcher(out());
+            assertTrue(curl.find() && sha.find(), out());
+            Proxy proxy = new Proxy(Proxy.Type.SOCKS, new InetSocketAddress("127.0.0.1", Integer.parseInt(curl.group(1))));
+            HttpURLConnection http = (HttpURLConnection) URI.create(curl.group(2)).toURL().openConnection(proxy);
+            http.setReadTimeout(20_000);
+            try (InputStream body = http.getInputStream()) {
+                assertEquals(new StreamDigest(3 << 20, sha.group(1)), StreamDigest.of(body));
+            }
+        } finally {
+            main.startedDemo.close();
+        }
     }
 
     private String out() {
