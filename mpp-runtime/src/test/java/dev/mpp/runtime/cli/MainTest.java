@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mpp.runtime.plugin.BuiltInProviders;
 import dev.mpp.runtime.plugin.PluginJars;
 import dev.mpp.runtime.testkit.SocksWire;
+import dev.mpp.runtime.testkit.StreamDigest;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.URI;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -14,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +40,8 @@ class MainTest {
     @Test
     void helpListsEveryCommand() {
         assertEquals(0, main.execute(new String[] {"--help"}, false));
-        for (String command : new String[] {"run [--config FILE]", "check-config FILE", "plugins", "--version", "--help"}) {
+        for (String command : new String[] {"run [--config FILE]", "check-config FILE", "plugins", "demo [--scheduler NAME]",
+                "--version", "--help"}) {
             assertTrue(out().contains(command), command + " missing from:\n" + out());
         }
     }
@@ -203,6 +211,41 @@ class MainTest {
     void noCommandPrintsUsageAndExitsTwo() {
         assertEquals(2, main.execute(new String[0], false));
         assertTrue(err().contains("Usage: mpp <command>"), err());
+    }
+
+    @Test
+    void demoRefusesBadOptionsWithOneLineAndExitTwo() {
+        assertEquals(2, main.execute(new String[] {"demo", "--size", "32MB"}, false));
+        assertTrue(err().startsWith("mpp: '32MB' is not a size (expected e.g. 100MiB, 512KiB, 1GiB or bytes)\nUsage:"), err());
+        err.reset();
+        assertEquals(2, main.execute(new String[] {"demo", "--socks"}, false));
+        assertTrue(err().startsWith("mpp: demo --socks needs a value\n"), err());
+        err.reset();
+        assertEquals(2, main.execute(new String[] {"demo", "--socks", "192.0.2.1:1080"}, false));
+        assertEquals("mpp: --socks 192.0.2.1:1080: not a loopback address; the demo serves this machine only "
+                + "(expected e.g. 127.0.0.1:1080)\n", err());
+        err.reset();
+        assertEquals(2, main.execute(new String[] {"demo", "--scheduler", "nope"}, false));
+        assertTrue(err().matches("mpp: unknown scheduler 'nope' \\(available: .*latency-aware.*\\)\n"), err());
+        assertEquals("", out());
+    }
+
+    @Test
+    void demoServesItsFileThroughTheSocksAddressItPrints() throws Exception {
+        assertEquals(0, main.execute(new String[] {"demo", "--socks", "127.0.0.1:0", "--size", "3MiB"}, false));
+        try {
+            Matcher curl = Pattern.compile("curl --socks5-hostname 127\\.0\\.0\\.1:(\\d+) (http://\\S+)").matcher(out());
+            Matcher sha = Pattern.compile("SHA-256 ([0-9a-f]{64})").matcher(out());
+            assertTrue(curl.find() && sha.find(), out());
+            Proxy proxy = new Proxy(Proxy.Type.SOCKS, new InetSocketAddress("127.0.0.1", Integer.parseInt(curl.group(1))));
+            HttpURLConnection http = (HttpURLConnection) URI.create(curl.group(2)).toURL().openConnection(proxy);
+            http.setReadTimeout(20_000);
+            try (InputStream body = http.getInputStream()) {
+                assertEquals(new StreamDigest(3 << 20, sha.group(1)), StreamDigest.of(body));
+            }
+        } finally {
+            main.startedDemo.close();
+        }
     }
 
     private String out() {
