@@ -29,7 +29,8 @@
 # Usage
 #   bench/aggregate.sh SCENARIO [--size BYTES] [--schedulers "A B"] [--methods "single mptcp mpp"]
 #                      [--plot-scheduler NAME] [--no-write] [--note TEXT]
-#     SCENARIO           one of `bench/testbed.sh scenarios`
+#     SCENARIO           one of `bench/testbed.sh scenarios`, or `all` for every one in turn (the
+#                        whole table of docs/benchmarks.md; about 45 minutes)
 #     --size BYTES       bytes per transfer (default 104857600; docs are written only for that size)
 #     --schedulers LIST  MPP schedulers to run (default: every scheduler `mpp plugins` lists)
 #     --methods LIST     which of "single mptcp mpp" to run (quick runs; docs need all of them)
@@ -62,6 +63,10 @@ args_given=("$@")
 name=${1:-}
 case $name in ""|-h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
 shift
+if [ "$name" = all ]; then
+  for s in "${tb_scenarios[@]}"; do "$0" "$s" "$@" || exit; done
+  exit 0
+fi
 while [ $# -gt 0 ]; do
   case "$1" in
     --size) size=$2; shift 2 ;;

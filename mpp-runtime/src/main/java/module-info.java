@@ -5,6 +5,7 @@
  * @uses dev.mpp.api.spi.InboundProvider
  * @uses dev.mpp.api.spi.AuthenticatorProvider
  * @provides dev.mpp.api.spi.RouteSourceProvider {@code static}: the config file's routes
+ * @provides dev.mpp.api.spi.InboundProvider {@code mpp}: the peer port, listed and its name reserved
  */
 module dev.mpp.runtime {
     requires dev.mpp.api;
@@ -25,6 +26,7 @@ module dev.mpp.runtime {
     uses dev.mpp.api.spi.ArqStrategyProvider;
     uses dev.mpp.api.spi.PeerAuthenticatorProvider;
 
-    // The runtime's own provider; it is still found by name, like any plugin's.
+    // The runtime's own providers: found by name and listed like any plugin's.
     provides dev.mpp.api.spi.RouteSourceProvider with dev.mpp.runtime.route.StaticRouteSourceProvider;
+    provides dev.mpp.api.spi.InboundProvider with dev.mpp.runtime.session.PeerPortProvider;
 }

@@ -145,6 +145,7 @@ public final class Node implements AutoCloseable {
     private static Services prepare(NodeConfig config, PluginRegistry plugins, ScheduledExecutorService timers,
                                     Path configFile) {
         rejectUnimplemented(config);
+        plugins.requireDistinctNames();
         MppConfig mpp = config.mpp() != null ? config.mpp() : MppConfig.defaults();
         boolean peerPort = mpp.listen() != null;
         if (config.socks() == null && !peerPort) {

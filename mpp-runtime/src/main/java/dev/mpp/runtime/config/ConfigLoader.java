@@ -2,6 +2,7 @@ package dev.mpp.runtime.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -28,7 +29,10 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** Reads a node's JSON config. Every problem becomes one {@link ConfigException} with path, line and column. */
+/**
+ * Reads a node's JSON config, which may hold {@code //} and {@code /* *}{@code /} comments. Every
+ * problem becomes one {@link ConfigException} with path, line and column.
+ */
 public final class ConfigLoader {
     private final ObjectMapper mapper;
 
@@ -45,6 +49,8 @@ public final class ConfigLoader {
                 .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                // A config file explains itself, as danted.conf and sshd_config do: // and /* */ comments.
+                .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 // "true" is not true and "10" is not 10: a config says what it means.
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)

@@ -10,15 +10,19 @@ import java.util.Objects;
  * @param provider the provider instance
  * @param module   its module's name ("unnamed" outside any module)
  * @param version  its module's version, or "" if it has none
- * @param source   its JAR's file name, or "boot" for the boot layer / image
+ * @param origin   {@link #BUILT_IN} for the boot layer (the image, or the module path), else the
+ *                 path of the plugin JAR or plugin folder it was loaded from
  */
-public record Discovered<P extends PluginProvider>(Spi spi, P provider, String module, String version, String source) {
+public record Discovered<P extends PluginProvider>(Spi spi, P provider, String module, String version, String origin) {
+    /** The origin of the providers in the boot layer. */
+    public static final String BUILT_IN = "built-in";
+
     public Discovered {
         Objects.requireNonNull(spi, "spi");
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(module, "module");
         Objects.requireNonNull(version, "version");
-        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(origin, "origin");
     }
 
     public String name() {

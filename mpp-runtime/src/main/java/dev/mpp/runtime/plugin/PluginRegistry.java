@@ -1,20 +1,25 @@
 package dev.mpp.runtime.plugin;
 
+import dev.mpp.api.ConfigException;
 import dev.mpp.api.spi.PluginProvider;
 import java.io.IOException;
 import java.lang.module.Configuration;
+import java.lang.module.FindException;
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
 import java.lang.module.ModuleReference;
+import java.lang.module.ResolutionException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -22,18 +27,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every provider this node can use: those in the boot layer (the image, or the module path) and
- * those in the JARs of a plugins folder, each JAR in a module layer of its own so that plugins
- * cannot see each other. A JAR that cannot be loaded is reported by name and skipped.
+ * those of a plugins folder. Each entry of the folder is one plugin in a module layer of its own,
+ * a child of the boot layer, so that plugins cannot see each other: a JAR, or a folder holding a
+ * plugin JAR and the JARs it depends on. An entry that cannot be loaded is {@linkplain #skipped()
+ * skipped} with the reason, and logged at WARN; the node runs without it.
  */
 public final class PluginRegistry {
     private static final Logger log = LoggerFactory.getLogger(PluginRegistry.class);
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
 
     private final Map<Spi, List<Discovered<?>>> discovered;
-    private final List<String> problems;
+    private final List<Skipped> skipped;
 
-    private PluginRegistry(Map<Spi, List<Discovered<?>>> discovered, List<String> problems) {
+    private PluginRegistry(Map<Spi, List<Discovered<?>>> discovered, List<Skipped> skipped) {
         this.discovered = discovered;
-        this.problems = List.copyOf(problems);
+        this.skipped = List.copyOf(skipped);
     }
 
     /** The drop-in folder of a runtime image: {@code <image>/plugins}. */
@@ -41,25 +49,26 @@ public final class PluginRegistry {
         return Path.of(System.getProperty("java.home"), "plugins");
     }
 
-    /** Discovers the boot layer's providers, and those of every JAR in {@code pluginsFolder} if it exists. */
+    /**
+     * Discovers the boot layer's providers, and those of every {@code *.jar} and every folder in
+     * {@code pluginsFolder} if it exists (other files, and names starting with a dot, are ignored).
+     */
     public static PluginRegistry load(Path pluginsFolder) {
         Map<Spi, List<Discovered<?>>> found = new EnumMap<>(Spi.class);
-        List<String> problems = new ArrayList<>();
+        List<Skipped> skipped = new ArrayList<>();
         for (Spi spi : Spi.values()) {
             found.put(spi, new ArrayList<>());
         }
-        collect(ModuleLayer.boot(), "boot", found, problems);
-        for (Path jar : jars(pluginsFolder, problems)) {
+        collect(ModuleLayer.boot(), Discovered.BUILT_IN, found, skipped);
+        for (Path plugin : plugins(pluginsFolder, skipped)) {
+            String origin = plugin.toString();
             try {
-                ModuleLayer layer = layerOf(jar);
-                collect(layer, jar.getFileName().toString(), found, problems);
-            } catch (RuntimeException | LinkageError e) {
-                String problem = jar.getFileName() + ": skipped: " + e.getMessage();
-                log.warn("plugin {}", problem);
-                problems.add(problem);
+                collect(layerOf(plugin), origin, found, skipped);
+            } catch (PluginLoadException e) {
+                skip(skipped, origin, e.getMessage());
             }
         }
-        return new PluginRegistry(found, problems);
+        return new PluginRegistry(found, skipped);
     }
 
     /** The providers of {@code spi}; fails if two share a name. */
@@ -72,47 +81,90 @@ public final class PluginRegistry {
         return Providers.of(spi, list);
     }
 
-    /** Everything discovered, duplicates included, in SPI order. */
+    /** Everything discovered, duplicates included, in SPI order; within an SPI the built-in ones first. */
     public List<Discovered<?>> all() {
         return discovered.values().stream().flatMap(List::stream).toList();
     }
 
-    /** JARs that were skipped, with why. */
-    public List<String> problems() {
-        return problems;
+    /** The plugin JARs and folders (or single providers in them) that could not be loaded, with why. */
+    public List<Skipped> skipped() {
+        return skipped;
     }
 
-    private static List<Path> jars(Path folder, List<String> problems) {
+    /** For each SPI with two providers of one name, the message that names both modules; empty if none. */
+    public List<String> clashes() {
+        List<String> clashes = new ArrayList<>();
+        for (Spi spi : Spi.values()) {
+            try {
+                providers(spi, spi.type());
+            } catch (ConfigException e) {
+                clashes.add(e.getMessage());
+            }
+        }
+        return clashes;
+    }
+
+    /**
+     * A node refuses to start with two providers of one name for one SPI, whichever it would use:
+     * which one a config gets must never depend on the order of discovery.
+     *
+     * @throws ConfigException naming both modules and where they came from
+     */
+    public void requireDistinctNames() {
+        List<String> clashes = clashes();
+        if (!clashes.isEmpty()) {
+            throw new ConfigException(clashes.getFirst());
+        }
+    }
+
+    private static List<Path> plugins(Path folder, List<Skipped> skipped) {
         if (folder == null || !Files.isDirectory(folder)) {
             return List.of();
         }
-        try (Stream<Path> files = Files.list(folder)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList();
+        try (Stream<Path> entries = Files.list(folder)) {
+            return entries.filter(p -> !p.getFileName().toString().startsWith("."))
+                    .filter(p -> Files.isDirectory(p) || p.getFileName().toString().endsWith(".jar"))
+                    .sorted().toList();
         } catch (IOException e) {
-            problems.add(folder + ": cannot list: " + e.getMessage());
+            skip(skipped, folder.toString(), "cannot list the plugins folder: " + e.getMessage());
             return List.of();
         }
     }
 
-    /** A layer holding the JAR's module alone, on top of the boot layer. */
-    private static ModuleLayer layerOf(Path jar) {
-        ModuleFinder finder = ModuleFinder.of(jar);
-        Set<String> roots = finder.findAll().stream().map(ModuleReference::descriptor).map(ModuleDescriptor::name)
-                .collect(Collectors.toSet());
+    /** A layer holding the modules of one plugin (a JAR, or every JAR of a folder), on top of the boot layer. */
+    private static ModuleLayer layerOf(Path plugin) throws PluginLoadException {
+        ModuleFinder finder = ModuleFinder.of(plugin);
+        Set<String> roots;
+        try {
+            roots = finder.findAll().stream().map(ModuleReference::descriptor).map(ModuleDescriptor::name)
+                    .collect(Collectors.toSet());
+        } catch (FindException e) {
+            throw new PluginLoadException("cannot read its module: " + causes(e));
+        }
+        if (roots.isEmpty()) {
+            throw new PluginLoadException("holds no JAR (a plugin folder holds the plugin JAR and the JARs it needs)");
+        }
         ModuleLayer boot = ModuleLayer.boot();
-        Configuration configuration = boot.configuration().resolve(finder, ModuleFinder.of(), roots);
-        return boot.defineModulesWithOneLoader(configuration, ClassLoader.getSystemClassLoader());
+        try {
+            Configuration configuration = boot.configuration().resolve(finder, ModuleFinder.of(), roots);
+            return boot.defineModulesWithOneLoader(configuration, ClassLoader.getSystemClassLoader());
+        } catch (FindException | ResolutionException e) {
+            // FindException here: a module it requires is nowhere, neither beside it nor in the image.
+            throw new PluginLoadException("cannot resolve its module: " + causes(e)
+                    + (e.getMessage().contains("not found") ? " (a plugin may require only dev.mpp.api, org.slf4j, the JARs "
+                    + "beside it in its folder, and the JDK modules the image holds: bin/java --list-modules)" : ""));
+        } catch (LayerInstantiationException | SecurityException e) {
+            throw new PluginLoadException("cannot define its module layer: " + causes(e));
+        }
     }
 
-    private static void collect(ModuleLayer layer, String source, Map<Spi, List<Discovered<?>>> found, List<String> problems) {
+    private static void collect(ModuleLayer layer, String origin, Map<Spi, List<Discovered<?>>> found, List<Skipped> skipped) {
         for (Spi spi : Spi.values()) {
             List<? extends ServiceLoader.Provider<? extends PluginProvider>> candidates;
             try {
                 candidates = ServiceLoader.load(layer, spi.type()).stream().toList();
             } catch (ServiceConfigurationError e) {
-                String problem = source + ": " + spi.word() + " providers skipped: " + e.getMessage();
-                log.warn("plugin {}", problem);
-                problems.add(problem);
+                skip(skipped, origin, "its " + spi.word() + " providers cannot be loaded: " + causes(e));
                 continue;
             }
             for (ServiceLoader.Provider<? extends PluginProvider> p : candidates) {
@@ -123,16 +175,42 @@ public final class PluginRegistry {
                 }
                 try {
                     PluginProvider provider = p.get();
+                    String name = provider.name();
+                    if (name == null || !NAME.matcher(name).matches()) {
+                        skip(skipped, origin, spi.word() + " provider " + p.type().getName() + " has the name '" + name
+                                + "' (expected lower case letters, digits and '-', like round-robin)");
+                        continue;
+                    }
                     ModuleDescriptor descriptor = module.getDescriptor();
                     String version = descriptor == null ? "" : descriptor.rawVersion().orElse("");
-                    String name = module.isNamed() ? module.getName() : "unnamed";
-                    found.get(spi).add(new Discovered<>(spi, provider, name, version, source));
-                } catch (ServiceConfigurationError e) {
-                    String problem = source + ": provider " + p.type().getName() + " skipped: " + e.getMessage();
-                    log.warn("plugin {}", problem);
-                    problems.add(problem);
+                    String moduleName = module.isNamed() ? module.getName() : "unnamed";
+                    found.get(spi).add(new Discovered<>(spi, provider, moduleName, version, origin));
+                } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
+                    skip(skipped, origin, spi.word() + " provider " + p.type().getName() + " cannot be created: " + causes(e));
                 }
             }
+        }
+    }
+
+    private static void skip(List<Skipped> skipped, String origin, String reason) {
+        Skipped s = new Skipped(origin, "skipped: " + reason);
+        log.warn("plugin {}", s);
+        skipped.add(s);
+    }
+
+    /** The messages of a throwable and its causes, each once: the JDK's say what, their causes say why. */
+    private static String causes(Throwable e) {
+        Set<String> messages = new LinkedHashSet<>();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            messages.add(t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName());
+        }
+        return String.join(": ", messages);
+    }
+
+    /** Why one plugin JAR or folder cannot be loaded at all. */
+    private static final class PluginLoadException extends Exception {
+        PluginLoadException(String reason) {
+            super(reason, null, false, false);
         }
     }
 }

@@ -26,7 +26,7 @@ public final class Providers<P extends PluginProvider> {
             Discovered<P> earlier = byName.putIfAbsent(d.name(), d);
             if (earlier != null) {
                 throw new ConfigException("two " + spi.word() + " providers are named '" + d.name() + "': in module "
-                        + earlier.module() + " (" + earlier.source() + ") and in module " + d.module() + " (" + d.source()
+                        + earlier.module() + " (" + earlier.origin() + ") and in module " + d.module() + " (" + d.origin()
                         + "); remove one of them");
             }
         }

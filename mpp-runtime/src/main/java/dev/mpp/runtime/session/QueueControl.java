@@ -20,6 +20,9 @@ final class QueueControl {
     private long lastTickNanos;
     private long rate = -1;
     private long window;
+    /** What penalisation left of the window: halved by each penalty, recovering a little each tick. */
+    private double gain = 1;
+    private long lastPenaltyNanos = Long.MIN_VALUE / 2;
 
     /**
      * @param floor   the smallest window, in bytes: a few packets
@@ -52,9 +55,27 @@ final class QueueControl {
         if (max > 0) {
             rate = max;
         }
+        gain = Math.min(1, gain * GAIN_RECOVERY);
         if (rate > 0 && minRttNanos > 0) {
-            window = Math.max(floor, (long) (2.0 * rate * minRttNanos / 1e9));
+            window = Math.max(floor, (long) (gain * 2.0 * rate * minRttNanos / 1e9));
         }
+    }
+
+    /** Per tick, a penalised window grows back by this factor: about twice as large after a second. */
+    static final double GAIN_RECOVERY = 1.07;
+    private static final double MIN_GAIN = 1.0 / 64;
+
+    /**
+     * The receiver waited for a packet this path held: halve the window, at most once per the
+     * path's RTT ({@code rttNanos}, -1 if unknown), so one slow round trip costs one halving.
+     */
+    void penalise(long nowNanos, long rttNanos) {
+        if (nowNanos - lastPenaltyNanos < Math.max(rttNanos, 0)) {
+            return;
+        }
+        lastPenaltyNanos = nowNanos;
+        gain = Math.max(MIN_GAIN, gain / 2);
+        window = Math.max(floor, window / 2);
     }
 
     /** Bytes per second, or -1 before the first acknowledgement. */

@@ -57,6 +57,11 @@ final class SendHalf {
         return finQueued && acked == next;
     }
 
+    /** The oldest packet not yet acknowledged: the one the peer's reorder buffer waits for; null if none. */
+    Packet oldest() {
+        return acked == next ? null : ring[(int) acked & mask];
+    }
+
     /** Packets sent and not yet acknowledged. */
     int outstanding() {
         return (int) (next - acked);

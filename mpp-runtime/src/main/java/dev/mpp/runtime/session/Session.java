@@ -209,6 +209,10 @@ public final class Session implements Upstream, Resettable {
             }
             paths.add(link);
             link.control.add(receive.ack()); // what this node has received, and its window, as of now
+            // An RTT sample now, before data queues up in the socket's and the relays' buffers: the
+            // minimum RTT, which sizes the window and the scheduler's estimates, must not carry them.
+            link.lastPingNanos = clock.getAsLong();
+            link.control.add(new Frame.Ping(link.lastPingNanos));
             List<Packet> waiting = new ArrayList<>(orphans);
             orphans.clear();
             waiting.forEach(p -> resend(p, null));
@@ -349,9 +353,19 @@ public final class Session implements Upstream, Resettable {
         }
     }
 
-    /** Queues an ACK on {@code preferred} if it is up, else on any path that is. */
+    /**
+     * Queues an ACK on the path that brings it back soonest: the one with the shortest smoothed RTT,
+     * else {@code preferred}, else any path that is up. The ACK is what opens the sender's windows;
+     * one that takes a slow path home lets the fast paths run dry meanwhile.
+     */
     private void sendAck(PathLink preferred, long now) {
         PathLink target = preferred != null && preferred.isUp() ? preferred : firstUp();
+        for (PathLink p : paths) {
+            if (p.isUp() && !p.suspect && p.smoothedRtt >= 0
+                    && (target.smoothedRtt < 0 || target.suspect || p.smoothedRtt < target.smoothedRtt)) {
+                target = p;
+            }
+        }
         if (target == null) {
             return;
         }
@@ -397,47 +411,56 @@ public final class Session implements Upstream, Resettable {
     List<Frame> takeBatch(PathLink link, int maxBytes) {
         lock.lock();
         try {
-            while (link.phase != PathLink.Phase.DOWN && link.closeSentNanos == 0 && link.control.isEmpty()
-                    && link.resends.isEmpty() && link.data.isEmpty() && link.copies.isEmpty()) {
-                link.work.awaitUninterruptibly();
-            }
-            if (link.phase == PathLink.Phase.DOWN || link.closeSentNanos != 0) {
-                return null;
-            }
-            List<Frame> batch = new ArrayList<>();
-            int bytes = 0;
-            long now = clock.getAsLong();
-            while (!link.control.isEmpty()) {
-                Frame f = link.control.poll();
-                batch.add(f);
-                if (f instanceof Frame.Close || f instanceof Frame.Reset) {
-                    link.closeSentNanos = now;
+            while (true) {
+                while (link.phase != PathLink.Phase.DOWN && link.closeSentNanos == 0 && link.control.isEmpty()
+                        && link.resends.isEmpty() && link.data.isEmpty() && link.copies.isEmpty()) {
+                    link.work.awaitUninterruptibly();
+                }
+                if (link.phase == PathLink.Phase.DOWN || link.closeSentNanos != 0) {
+                    return null;
+                }
+                List<Frame> batch = nextBatch(link, maxBytes);
+                if (!batch.isEmpty()) { // empty when all it held was acknowledged or moved meanwhile
                     return batch;
                 }
             }
-            for (var queue : List.of(link.resends, link.data)) {
-                while (bytes < maxBytes && !queue.isEmpty()) {
-                    Packet p = queue.poll();
-                    if (p.acked || p.path != link) {
-                        continue; // acknowledged meanwhile, or moved to another path
-                    }
-                    p.sentNanos = now;
-                    link.queuedBytes -= p.wireBytes();
-                    bytes += write(link, p, batch);
-                }
-            }
-            while (bytes < maxBytes && !link.copies.isEmpty()) {
-                Packet.Copy c = link.copies.poll();
-                if (!c.settled) {
-                    c.written = true;
-                    link.queuedBytes -= c.packet.wireBytes();
-                    bytes += write(link, c.packet, batch);
-                }
-            }
-            return batch;
         } finally {
             lock.unlock();
         }
+    }
+
+    private List<Frame> nextBatch(PathLink link, int maxBytes) {
+        List<Frame> batch = new ArrayList<>();
+        int bytes = 0;
+        long now = clock.getAsLong();
+        while (!link.control.isEmpty()) {
+            Frame f = link.control.poll();
+            batch.add(f);
+            if (f instanceof Frame.Close || f instanceof Frame.Reset) {
+                link.closeSentNanos = now;
+                return batch;
+            }
+        }
+        for (var queue : List.of(link.resends, link.data)) {
+            while (bytes < maxBytes && !queue.isEmpty()) {
+                Packet p = queue.poll();
+                if (p.acked || p.path != link) {
+                    continue; // acknowledged meanwhile, or moved to another path
+                }
+                p.sentNanos = now;
+                link.queuedBytes -= p.wireBytes();
+                bytes += write(link, p, batch);
+            }
+        }
+        while (bytes < maxBytes && !link.copies.isEmpty()) {
+            Packet.Copy c = link.copies.poll();
+            if (!c.settled) {
+                c.written = true;
+                link.queuedBytes -= c.packet.wireBytes();
+                bytes += write(link, c.packet, batch);
+            }
+        }
+        return batch;
     }
 
     private static int write(PathLink link, Packet p, List<Frame> batch) {
@@ -616,6 +639,9 @@ public final class Session implements Upstream, Resettable {
 
     private void awaitCredit() throws IOException {
         while (state == State.ESTABLISHED && !(send.hasCredit() && paths.stream().anyMatch(PathLink::isUp))) {
+            if (!send.hasCredit()) {
+                reinjectOldest();
+            }
             changed.awaitUninterruptibly();
         }
         if (state != State.ESTABLISHED) {
@@ -664,6 +690,47 @@ public final class Session implements Upstream, Resettable {
                 throw new StreamResetException("session " + label + " " + endReason);
             }
         }
+    }
+
+    /**
+     * The sender is out of credit: the peer's reorder buffer is full and waits for the oldest packet.
+     * If that packet sits on a path slower than another with room, a copy goes on the faster one
+     * (opportunistic re-injection), and the slow path's window is halved, at most once per its RTT,
+     * so it holds fewer packets the receiver would wait for (penalisation; Raiciu et al., NSDI 2012).
+     * This is what keeps any scheduler from dragging the session down to the pace of its slowest path.
+     */
+    private void reinjectOldest() {
+        Packet oldest = send.oldest();
+        if (oldest == null || oldest.path == null || oldest.copies != null) {
+            return;
+        }
+        PathLink slow = oldest.path;
+        PathLink fast = null;
+        for (PathLink l : paths) {
+            if (l != slow && l.isUp() && !l.suspect && l.hasRoom(oldest.wireBytes())
+                    && sooner(l, slow, oldest.wireBytes()) && (fast == null || sooner(l, fast, oldest.wireBytes()))) {
+                fast = l;
+            }
+        }
+        if (fast == null) {
+            return;
+        }
+        copy(oldest, fast);
+        fast.packetsResent++;
+        slow.queueControl.penalise(clock.getAsLong(), slow.smoothedRtt);
+    }
+
+    /** Whether a packet given to {@code a} now would arrive before one given to {@code b}. */
+    private static boolean sooner(PathLink a, PathLink b, int packetBytes) {
+        return expectedArrival(a, packetBytes) < expectedArrival(b, packetBytes);
+    }
+
+    /** Seconds until a packet given to {@code p} now would arrive: what is ahead of it at the path's rate, then half its RTT. */
+    private static double expectedArrival(PathLink p, int packetBytes) {
+        if (p.deliveryRate() <= 0 || p.minRtt < 0) {
+            return Double.MAX_VALUE; // not measured yet: no reason to think it faster
+        }
+        return (double) (p.inflightBytes + packetBytes) / p.deliveryRate() + p.minRtt / 2e9;
     }
 
     /** The scheduler's paths for a new packet, first where it counts as sent; empty to wait. */

@@ -3,7 +3,15 @@ package dev.mpp.runtime.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mpp.runtime.plugin.BuiltInProviders;
+import dev.mpp.runtime.plugin.PluginJars;
 import dev.mpp.runtime.testkit.SocksWire;
+import dev.mpp.runtime.testkit.StreamDigest;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.URI;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -12,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +40,8 @@ class MainTest {
     @Test
     void helpListsEveryCommand() {
         assertEquals(0, main.execute(new String[] {"--help"}, false));
-        for (String command : new String[] {"run [--config FILE]", "check-config FILE", "plugins", "--version", "--help"}) {
+        for (String command : new String[] {"run [--config FILE]", "check-config FILE", "plugins", "demo [--scheduler NAME]",
+                "--version", "--help"}) {
             assertTrue(out().contains(command), command + " missing from:\n" + out());
         }
     }
@@ -39,9 +49,52 @@ class MainTest {
     @Test
     void pluginsListsTheSocksInboundAndBothAuthenticatorsWithTheirModules() {
         assertEquals(0, main.execute(new String[] {"plugins"}, false));
-        assertTrue(Pattern.compile("(?m)^inbound +socks5 +dev\\.mpp\\.plugin\\.socks5 +\\S+ +boot$").matcher(out()).find(), out());
+        assertTrue(Pattern.compile("(?m)^inbound +socks5 +dev\\.mpp\\.plugin\\.socks5 +\\S+ +built-in$").matcher(out()).find(), out());
         assertTrue(Pattern.compile("(?m)^authenticator +none +dev\\.mpp\\.plugin\\.auth ").matcher(out()).find(), out());
         assertTrue(Pattern.compile("(?m)^authenticator +username-password +dev\\.mpp\\.plugin\\.auth ").matcher(out()).find(), out());
+    }
+
+    @Test
+    void pluginsListsEveryBuiltInProviderAsBuiltIn() {
+        assertEquals(0, main.execute(new String[] {"plugins", "--plugins", "/nonexistent"}, false));
+        for (String name : BuiltInProviders.NAMES) {
+            assertTrue(Pattern.compile("(?m)^[a-z ]+? +" + Pattern.quote(name) + " +dev\\.mpp\\.\\S+ +\\S+ +built-in$")
+                    .matcher(out()).find(), name + " missing from:\n" + out());
+        }
+    }
+
+    @Test
+    void pluginsShowsEachPluginsOriginAndWhatFailedToLoadWithWhy(@TempDir Path plugins) throws Exception {
+        Path jar = PluginJars.authenticatorPlugin(plugins, "test.plain", "test-plain", null);
+        Path folder = PluginJars.folderPlugin(plugins, "test.folder", "test-folder");
+        Path broken = PluginJars.brokenDescriptor(plugins, "broken.jar");
+        assertEquals(0, main.execute(new String[] {"plugins", "--plugins", plugins.toString()}, false));
+        assertTrue(Pattern.compile("(?m)^authenticator +test-plain +test\\.plain +- +" + Pattern.quote(jar.toString()) + "$")
+                .matcher(out()).find(), out());
+        assertTrue(Pattern.compile("(?m)^authenticator +test-folder +test\\.folder +- +" + Pattern.quote(folder.toString()) + "$")
+                .matcher(out()).find(), out());
+        assertTrue(out().contains("\nNot loaded (mpp run starts without them):\n  " + broken
+                + ": skipped: cannot read its module: Error reading module: " + broken + ": Bad magic number\n"), out());
+    }
+
+    @Test
+    void aNameClashWithABuiltInStopsPluginsCheckConfigAndRunWithExitTwoNamingBothModules(@TempDir Path dir) throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Path jar = PluginJars.schedulerPlugin(plugins, "test.clash", "round-robin");
+        String clash = "two scheduler providers are named 'round-robin': in module dev.mpp.plugin.schedulers (built-in) "
+                + "and in module test.clash (" + jar + "); remove one of them";
+        assertEquals(2, main.execute(new String[] {"plugins", "--plugins", plugins.toString()}, false));
+        assertTrue(out().contains("Name clashes (mpp run and check-config refuse to start):\n  " + clash + "\n"), out());
+        assertEquals("mpp: " + clash + "\n", err());
+        // A SOCKS-only node uses no scheduler, and still refuses: which provider a name means must never be left to chance.
+        Path config = Files.writeString(dir.resolve("socks.json"), "{\"socks\": {\"listen\": \"127.0.0.1:0\"}}");
+        for (String command : new String[] {"check-config", "run"}) {
+            err.reset();
+            String[] args = command.equals("run") ? new String[] {"run", "--config", config.toString(), "--plugins", plugins.toString()}
+                    : new String[] {"check-config", config.toString(), "--plugins", plugins.toString()};
+            assertEquals(2, main.execute(args, false), command);
+            assertEquals("mpp: " + clash + "\n", err(), command);
+        }
     }
 
     @Test
@@ -187,6 +240,41 @@ class MainTest {
     void noCommandPrintsUsageAndExitsTwo() {
         assertEquals(2, main.execute(new String[0], false));
         assertTrue(err().contains("Usage: mpp <command>"), err());
+    }
+
+    @Test
+    void demoRefusesBadOptionsWithOneLineAndExitTwo() {
+        assertEquals(2, main.execute(new String[] {"demo", "--size", "32MB"}, false));
+        assertTrue(err().startsWith("mpp: '32MB' is not a size (expected e.g. 100MiB, 512KiB, 1GiB or bytes)\nUsage:"), err());
+        err.reset();
+        assertEquals(2, main.execute(new String[] {"demo", "--socks"}, false));
+        assertTrue(err().startsWith("mpp: demo --socks needs a value\n"), err());
+        err.reset();
+        assertEquals(2, main.execute(new String[] {"demo", "--socks", "192.0.2.1:1080"}, false));
+        assertEquals("mpp: --socks 192.0.2.1:1080: not a loopback address; the demo serves this machine only "
+                + "(expected e.g. 127.0.0.1:1080)\n", err());
+        err.reset();
+        assertEquals(2, main.execute(new String[] {"demo", "--scheduler", "nope"}, false));
+        assertTrue(err().matches("mpp: unknown scheduler 'nope' \\(available: .*latency-aware.*\\)\n"), err());
+        assertEquals("", out());
+    }
+
+    @Test
+    void demoServesItsFileThroughTheSocksAddressItPrints() throws Exception {
+        assertEquals(0, main.execute(new String[] {"demo", "--socks", "127.0.0.1:0", "--size", "3MiB"}, false));
+        try {
+            Matcher curl = Pattern.compile("curl --socks5-hostname 127\\.0\\.0\\.1:(\\d+) (http://\\S+)").matcher(out());
+            Matcher sha = Pattern.compile("SHA-256 ([0-9a-f]{64})").matcher(out());
+            assertTrue(curl.find() && sha.find(), out());
+            Proxy proxy = new Proxy(Proxy.Type.SOCKS, new InetSocketAddress("127.0.0.1", Integer.parseInt(curl.group(1))));
+            HttpURLConnection http = (HttpURLConnection) URI.create(curl.group(2)).toURL().openConnection(proxy);
+            http.setReadTimeout(20_000);
+            try (InputStream body = http.getInputStream()) {
+                assertEquals(new StreamDigest(3 << 20, sha.group(1)), StreamDigest.of(body));
+            }
+        } finally {
+            main.startedDemo.close();
+        }
     }
 
     private String out() {

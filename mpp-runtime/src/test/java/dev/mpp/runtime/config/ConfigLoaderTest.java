@@ -205,4 +205,26 @@ class ConfigLoaderTest {
         Path file = Files.writeString(dir.resolve("empty.json"), "");
         assertThrows(ConfigException.class, () -> loader.load(file));
     }
+
+    @Test
+    void commentsAreAllowedAndErrorsAfterThemKeepTheirLineAndColumn() {
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("""
+                // node A
+                {
+                  /* the SOCKS5 listener,
+                     loopback only */
+                  "socks": {
+                    "listen": "127.0.0.1:1080", // clients connect here
+                    /* inline */ "maxConnections": 0
+                  }
+                }"""));
+        assertEquals("socks.maxConnections: 0 (expected: at least 1), line 7 column 18", e.getMessage());
+    }
+
+    @Test
+    void anUnclosedCommentIsMalformedJsonWithItsLocation() {
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("{\"socks\": {}\n/* never closed\n"));
+        assertEquals(true, e.getMessage().startsWith("malformed JSON: "), e.getMessage());
+        assertEquals(true, e.getMessage().contains("line 3"), e.getMessage());
+    }
 }

@@ -55,4 +55,36 @@ class QueueControlTest {
             window = q.window();
         }
     }
+
+    @Test
+    void aPenaltyHalvesTheWindowAtMostOncePerRttAndTheWindowGrowsBackOverTicks() {
+        QueueControl q = new QueueControl(FLOOR, FLOOR, 0);
+        q.acknowledged(750_000);
+        q.tick(TICK, 40_000_000);
+        assertEquals(600_000, q.window());
+
+        long now = TICK + 1;
+        q.penalise(now, 40_000_000);
+        assertEquals(300_000, q.window());
+        q.penalise(now + 39_000_000, 40_000_000);
+        assertEquals(300_000, q.window(), "a second penalty within the same round trip counts once");
+        q.penalise(now + 40_000_000, 40_000_000);
+        assertEquals(150_000, q.window());
+
+        q.tick(2 * TICK, 40_000_000); // the rate estimate still says 600 KB: the penalty holds
+        assertEquals(150_000 * QueueControl.GAIN_RECOVERY, q.window(), 1);
+        for (int i = 3; i < 40; i++) {
+            q.tick(i * TICK, 40_000_000);
+        }
+        assertEquals(600_000, q.window(), "back to 2 x rate x min RTT after a few seconds without penalties");
+    }
+
+    @Test
+    void aPenaltyNeverTakesTheWindowBelowTheFloor() {
+        QueueControl q = new QueueControl(FLOOR, FLOOR, 0);
+        for (int i = 0; i < 10; i++) {
+            q.penalise(i * TICK, 1);
+        }
+        assertEquals(FLOOR, q.window());
+    }
 }
