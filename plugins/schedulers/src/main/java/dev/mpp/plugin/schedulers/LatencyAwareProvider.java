@@ -10,10 +10,15 @@ import java.util.Set;
 /**
  * {@code latency-aware}: each packet goes to the path where it is expected to arrive first — the
  * bytes ahead of it at the path's delivery rate, plus half the path's minimum RTT, as the upstream
- * Linux MPTCP scheduler estimates — among the paths with room. When the path where it
- * would arrive first has no room, but waiting for that path still gets the packet there sooner than
- * any path with room, it waits and leaves the slow path idle (ECF, Lim et al., CoNEXT 2017): that is
- * what keeps a slow path from holding the receiver's reorder buffer hostage.
+ * Linux MPTCP scheduler estimates — among the paths with room in their window. With no path with
+ * room, it waits.
+ *
+ * <p>It does not keep a slow path idle to wait for a full fast one (ECF, Lim et al., CoNEXT 2017):
+ * ECF weighs that wait against the data still to send, and MPP cannot see that backlog (it waits in
+ * the client's socket). Assuming it small left the slow path of a 10 + 60 Mbit/s pair idle and the
+ * session at 0.86 of the ceiling; assuming it large, ECF is this rule. The reorder cost of a slow
+ * path is bounded by its window, and when the receiver does wait for it the session re-injects the
+ * packet on a faster path and halves the slow path's window (docs/decisions.md).
  *
  * <p>A path without estimates yet (no RTT sample or no delivery rate) counts as arriving at once,
  * so new paths are tried and measured.
@@ -26,7 +31,7 @@ public final class LatencyAwareProvider implements PathSchedulerProvider {
 
     @Override
     public String description() {
-        return "earliest expected arrival (queue / rate + RTT / 2); waits for a faster path rather than use a slow one";
+        return "earliest expected arrival (queue / rate + RTT / 2) among the paths with room";
     }
 
     @Override
@@ -38,26 +43,14 @@ public final class LatencyAwareProvider implements PathSchedulerProvider {
     static final class LatencyAware implements PathScheduler {
         @Override
         public PathView select(List<PathView> paths, int packetBytes) {
-            PathView fastest = null;
-            PathView bestWithRoom = null;
+            PathView best = null;
             for (PathView p : paths) {
-                if (p.state() != PathView.State.UP && p.state() != PathView.State.SUSPECT) {
-                    continue;
-                }
-                if (fastest == null || arrival(p, packetBytes) < arrival(fastest, packetBytes)) {
-                    fastest = p;
-                }
-                if (p.hasRoom(packetBytes)
-                        && (bestWithRoom == null || arrival(p, packetBytes) < arrival(bestWithRoom, packetBytes))) {
-                    bestWithRoom = p;
+                if ((p.state() == PathView.State.UP || p.state() == PathView.State.SUSPECT) && p.hasRoom(packetBytes)
+                        && (best == null || arrival(p, packetBytes) < arrival(best, packetBytes))) {
+                    best = p;
                 }
             }
-            if (fastest == null || fastest == bestWithRoom || bestWithRoom == null) {
-                return bestWithRoom;
-            }
-            // The fastest path is full: waiting for room there, then arriving, may still beat the others.
-            double viaFastest = waitForRoom(fastest, packetBytes) + arrival(fastest, packetBytes);
-            return viaFastest < arrival(bestWithRoom, packetBytes) ? null : bestWithRoom;
+            return best;
         }
 
         /**
@@ -75,12 +68,6 @@ public final class LatencyAwareProvider implements PathSchedulerProvider {
             double queue = (double) (p.bytesInFlight() + packetBytes) / p.deliveryRate();
             double penalty = p.state() == PathView.State.SUSPECT ? 1.0 : 0; // a suspect path must first prove it moves
             return queue + rtt / 2e9 + penalty;
-        }
-
-        /** Seconds until {@code p}'s window has room for the packet, at its delivery rate. */
-        static double waitForRoom(PathView p, int packetBytes) {
-            long excess = p.bytesInFlight() + packetBytes - p.windowBytes();
-            return excess <= 0 || p.deliveryRate() <= 0 ? 0 : (double) excess / p.deliveryRate();
         }
     }
 }

@@ -36,18 +36,11 @@ class LatencyAwareTest {
     }
 
     @Test
-    void waitsForAFullFastPathRatherThanUseOneThatWouldDeliverLater() {
-        // The fast path is full by one packet: room in ~2 ms, arrival ~4 ms after; the slow one needs 50 ms
+    void aFullFastPathLeavesThePacketToASlowerPathWithRoom() {
+        // The fast path is full by one packet; the slow one delivers later, but adds its rate: the
+        // sender has more to send behind this packet (ECF's large backlog), so it does not wait
         PathView slow = FakePath.measured(0, 10, 80).window(1 << 20);
         PathView fast = FakePath.measured(1, 60, 4).inFlight(64 * 1024).window(64 * 1024);
-        assertNull(scheduler.select(List.of(slow, fast), PACKET));
-    }
-
-    @Test
-    void usesTheSlowPathWhenWaitingForTheFastOneTakesLonger() {
-        // The fast path would need 1 s to drain its excess: the slow path wins
-        PathView slow = FakePath.measured(0, 10, 80).window(1 << 20);
-        PathView fast = FakePath.measured(1, 60, 4).inFlight(8_000_000).window(500_000);
         assertEquals(0, scheduler.select(List.of(slow, fast), PACKET).index());
     }
 
@@ -72,13 +65,14 @@ class LatencyAwareTest {
     // ---- whole transfers in the test kit's harness
 
     @Test
-    void onTenAt80AndSixtyAt4msItFinishesNoLaterThanTheBestSinglePath() {
+    void onTenAt80AndSixtyAt4msTheSlowPathAddsItsRateAndTheTransferEndsSoonerThanOnTheFastPathAlone() {
         HarnessReport both = SchedulerHarness.of(new LatencyAwareProvider().create(Options.empty("scheduler")),
                 FakePath.measured(0, 10, 80), FakePath.measured(1, 60, 4)).send(20_000_000);
         HarnessReport fastAlone = SchedulerHarness.of(new LatencyAwareProvider().create(Options.empty("scheduler")),
                 FakePath.measured(1, 60, 4)).send(20_000_000);
         assertTrue(both.complete() && fastAlone.complete());
-        assertTrue(both.elapsed().compareTo(fastAlone.elapsed()) <= 0, both + " vs the fast path alone: " + fastAlone);
+        assertTrue(both.path(0).bytes() > 0, "the slow path carried part of the stream: " + both);
+        assertTrue(both.elapsed().compareTo(fastAlone.elapsed()) < 0, both + " vs the fast path alone: " + fastAlone);
     }
 
     @Test
