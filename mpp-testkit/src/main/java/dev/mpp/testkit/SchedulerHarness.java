@@ -31,8 +31,10 @@ import java.util.Set;
  *       up if every one is suspect), in route order, exactly as the session asks it; it may answer
  *       null (wait) and is asked again at the next change. With nothing in flight anywhere, no change
  *       would come: then, like the session, the first path takes the packet.</li>
- *   <li>The sender never has more than the {@link #receiveWindow} unacknowledged, like the credit
- *       the peer grants.</li>
+ *   <li>The sender has credit for the {@link #receiveWindow} from the oldest packet not yet
+ *       acknowledged, as the session's credit runs from the receiver's next expected packet: a packet
+ *       held up on a slow path holds up the credit behind it, however many later ones were
+ *       acknowledged meanwhile.</li>
  *   <li>A path that fails (its state set to {@code DOWN} by its script) loses what it held: every
  *       packet not acknowledged there is re-sent first, on a path the scheduler picks (a re-send
  *       never waits: with a null answer the path with the least in flight takes it). A recovered
@@ -65,7 +67,9 @@ public final class SchedulerHarness {
     private long streamBytes;
     private long packetCount;
     private long nextSequence;
-    private long unacknowledged;
+    /** The oldest packet not yet acknowledged: the sender's credit runs from it. */
+    private long oldestUnacknowledged;
+    private boolean[] acknowledgedSequences;
     private boolean availabilityScheduled;
     // The receiver.
     private long[] arrivedAt;
@@ -117,7 +121,10 @@ public final class SchedulerHarness {
         return this;
     }
 
-    /** The most the sender may have unacknowledged; default {@value #DEFAULT_RECEIVE_WINDOW} bytes. */
+    /**
+     * The receiver's reorder buffer: the sender may send up to this many bytes from the oldest packet
+     * not yet acknowledged; default {@value #DEFAULT_RECEIVE_WINDOW} bytes.
+     */
     public SchedulerHarness receiveWindow(long bytes) {
         if (bytes < packetBytes) {
             throw new IllegalArgumentException("receiveWindow: " + bytes + " (expected: at least one packet, " + packetBytes + ")");
@@ -158,6 +165,7 @@ public final class SchedulerHarness {
         packetCount = (bytes + packetBytes - 1) / packetBytes;
         arrivedAt = new long[Math.toIntExact(packetCount)];
         Arrays.fill(arrivedAt, -1);
+        acknowledgedSequences = new boolean[arrivedAt.length];
         if (packetCount == 0) {
             completedAt = 0;
         }
@@ -257,8 +265,9 @@ public final class SchedulerHarness {
                 return;
             }
             int size = sizeOf(nextSequence);
-            if (unacknowledged > 0 && unacknowledged + size > receiveWindow) {
-                return; // no credit: an acknowledgement will bring some
+            if (nextSequence > oldestUnacknowledged
+                    && (nextSequence - oldestUnacknowledged) * packetBytes + size > receiveWindow) {
+                return; // no credit: the acknowledgement of the oldest packet will bring some
             }
             List<Link> candidates = candidates();
             if (candidates.isEmpty()) {
@@ -272,7 +281,6 @@ public final class SchedulerHarness {
                 return; // the scheduler waits for a change
             }
             Packet p = new Packet(nextSequence++, size);
-            unacknowledged += size;
             for (Link target : targets) {
                 give(p, target, false);
             }
@@ -366,7 +374,10 @@ public final class SchedulerHarness {
             return;
         }
         p.acknowledged = true;
-        unacknowledged -= p.bytes;
+        acknowledgedSequences[(int) p.sequence] = true;
+        while (oldestUnacknowledged < nextSequence && acknowledgedSequences[(int) oldestUnacknowledged]) {
+            oldestUnacknowledged++;
+        }
         for (Link link : p.on) {
             link.unacknowledged.remove(p);
             link.view.inFlight(link.view.bytesInFlight() - p.bytes);

@@ -96,6 +96,23 @@ class SchedulerHarnessTest {
     }
 
     @Test
+    void aPacketHeldOnASlowPathHoldsUpTheCreditBehindItAsTheReceiversReorderBufferDoes() {
+        // Packet 0 on a 1 Mbit/s, 200 ms path (acknowledged at 100 + 200 ms), the rest on a fast one that
+        // acknowledges each within 3 ms: with ten packets of credit, packet 10 waits for packet 0's acknowledgement.
+        boolean[] first = {true};
+        PathScheduler firstOnTheSlowPath = (paths, bytes) -> {
+            PathView chosen = first[0] ? paths.getFirst() : paths.getLast();
+            first[0] = false;
+            return chosen;
+        };
+        HarnessReport r = SchedulerHarness.of(firstOnTheSlowPath, FakePath.measured(0, 1, 200), FakePath.measured(1, 100, 2))
+                .packetBytes(12_500).receiveWindow(10 * 12_500).send(20 * 12_500);
+        assertTrue(r.complete(), r.toString());
+        assertTrue(r.sends().stream().filter(s -> s.sequence() >= 10).allMatch(s -> s.at().toMillis() >= 300), r.toString());
+        assertTrue(r.sends().stream().filter(s -> s.sequence() < 10).allMatch(s -> s.at().toMillis() < 100), r.toString());
+    }
+
+    @Test
     void aSchedulerThatWaitsWithNothingInFlightGetsTheFirstPathLikeInTheSession() {
         HarnessReport r = SchedulerHarness.of((paths, bytes) -> null, FakePath.measured(0, 10, 80), FakePath.measured(1, 10, 80))
                 .send(1_000_000);
