@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  * in nanoseconds where {@link PathView} says so; -1 means "not measured yet", as in the real session.
  */
 public final class FakePath implements PathView {
-    /** The real session's largest packet on the wire: a 64 KiB payload and its frame header. */
+    /** The real session's packet on the wire at the default {@code mpp.packetSize}: a 64 KiB payload and its frame header. */
     public static final int PACKET_BYTES = 65536 + 16;
 
     private final int index;
