@@ -73,12 +73,23 @@ public final class Demo implements AutoCloseable {
                 switch (option) {
                     case "--scheduler" -> scheduler = value;
                     case "--socks" -> socks = HostPort.parse(value);
-                    case "--size" -> size = Units.size(value);
+                    case "--size" -> size = fileSize(value);
                     default -> throw new IllegalArgumentException(
                             "demo takes --scheduler NAME, --socks ADDRESS and --size SIZE, not '" + option + "'");
                 }
             }
             return new Settings(scheduler, socks, size);
+        }
+
+        /** The demo hashes the whole file before it starts: a size that takes minutes to hash would look like a hang. */
+        static final long MAX_FILE_SIZE = 16L << 30;
+
+        private static long fileSize(String value) {
+            long size = Units.size(value);
+            if (size < 1 || size > MAX_FILE_SIZE) {
+                throw new IllegalArgumentException("demo --size " + value + " (expected 1 byte to 16GiB)");
+            }
+            return size;
         }
     }
 

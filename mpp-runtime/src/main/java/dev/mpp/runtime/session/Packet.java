@@ -20,7 +20,9 @@ final class Packet {
     /** How many copies were given to paths. */
     int transmissions;
     boolean acked;
-    /** Extra copies on other paths (redundant scheduling); null when there are none. */
+    /** A copy went on a faster path because the receiver waited for this packet. */
+    boolean reinjected;
+    /** Extra copies on other paths (redundant scheduling, re-injection); null when there are none. */
     List<Copy> copies;
 
     /** An extra copy of a packet on another path, counted in that path's window until the packet is acknowledged. */

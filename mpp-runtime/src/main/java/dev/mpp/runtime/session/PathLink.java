@@ -42,6 +42,9 @@ final class PathLink implements PathView {
     final ArrayDeque<Frame> control = new ArrayDeque<>();
     final ArrayDeque<Packet> resends = new ArrayDeque<>();
     final ArrayDeque<Packet> data = new ArrayDeque<>();
+    /** Copies of packets another, slower path holds while the receiver waits for them: written before new data. */
+    final ArrayDeque<Packet.Copy> reinjections = new ArrayDeque<>();
+    /** Extra copies a scheduler asked for ({@code redundant}): written after new data. */
     final ArrayDeque<Packet.Copy> copies = new ArrayDeque<>();
     Phase phase = Phase.UP;
     /** Bytes given to this path and not yet acknowledged. */

@@ -17,6 +17,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -387,7 +388,9 @@ public final class Session implements Upstream, Resettable {
     private void acknowledged(Packet p) {
         settleCopies(p);
         if (p.path != null) {
-            p.path.queueControl.acknowledged(p.wireBytes());
+            if (!p.reinjected) { // else the copy on the faster path most likely delivered it: no credit to the slow one
+                p.path.queueControl.acknowledged(p.wireBytes());
+            }
             p.path.suspect = false;
             leave(p);
         }
@@ -413,7 +416,8 @@ public final class Session implements Upstream, Resettable {
         try {
             while (true) {
                 while (link.phase != PathLink.Phase.DOWN && link.closeSentNanos == 0 && link.control.isEmpty()
-                        && link.resends.isEmpty() && link.data.isEmpty() && link.copies.isEmpty()) {
+                        && link.resends.isEmpty() && link.reinjections.isEmpty() && link.data.isEmpty()
+                        && link.copies.isEmpty()) {
                     link.work.awaitUninterruptibly();
                 }
                 if (link.phase == PathLink.Phase.DOWN || link.closeSentNanos != 0) {
@@ -441,26 +445,39 @@ public final class Session implements Upstream, Resettable {
                 return batch;
             }
         }
-        for (var queue : List.of(link.resends, link.data)) {
-            while (bytes < maxBytes && !queue.isEmpty()) {
-                Packet p = queue.poll();
-                if (p.acked || p.path != link) {
-                    continue; // acknowledged meanwhile, or moved to another path
-                }
-                p.sentNanos = now;
-                link.queuedBytes -= p.wireBytes();
-                bytes += write(link, p, batch);
+        // What the receiver waits for first: re-sent packets and re-injected copies, then new data.
+        bytes += writePackets(link, link.resends, maxBytes - bytes, now, batch);
+        bytes += writeCopies(link, link.reinjections, maxBytes - bytes, batch);
+        bytes += writePackets(link, link.data, maxBytes - bytes, now, batch);
+        writeCopies(link, link.copies, maxBytes - bytes, batch);
+        return batch;
+    }
+
+    private static int writePackets(PathLink link, ArrayDeque<Packet> queue, int maxBytes, long now, List<Frame> batch) {
+        int bytes = 0;
+        while (bytes < maxBytes && !queue.isEmpty()) {
+            Packet p = queue.poll();
+            if (p.acked || p.path != link) {
+                continue; // acknowledged meanwhile, or moved to another path
             }
+            p.sentNanos = now;
+            link.queuedBytes -= p.wireBytes();
+            bytes += write(link, p, batch);
         }
-        while (bytes < maxBytes && !link.copies.isEmpty()) {
-            Packet.Copy c = link.copies.poll();
+        return bytes;
+    }
+
+    private static int writeCopies(PathLink link, ArrayDeque<Packet.Copy> queue, int maxBytes, List<Frame> batch) {
+        int bytes = 0;
+        while (bytes < maxBytes && !queue.isEmpty()) {
+            Packet.Copy c = queue.poll();
             if (!c.settled) {
                 c.written = true;
                 link.queuedBytes -= c.packet.wireBytes();
                 bytes += write(link, c.packet, batch);
             }
         }
-        return batch;
+        return bytes;
     }
 
     private static int write(PathLink link, Packet p, List<Frame> batch) {
@@ -527,6 +544,7 @@ public final class Session implements Upstream, Resettable {
             }
         }
         link.copies.clear();
+        link.reinjections.clear();
         link.inflightBytes = 0;
         link.queuedBytes = 0;
         // An ACK (perhaps a window update) may have been lost with the path: repeat it on another.
@@ -681,7 +699,7 @@ public final class Session implements Upstream, Resettable {
                 give(p, target);
                 target.data.add(p);
                 for (PathLink extra : targets.subList(1, targets.size())) {
-                    copy(p, extra);
+                    copy(p, extra, extra.copies);
                 }
                 return;
             }
@@ -701,8 +719,9 @@ public final class Session implements Upstream, Resettable {
      */
     private void reinjectOldest() {
         Packet oldest = send.oldest();
-        if (oldest == null || oldest.path == null || oldest.copies != null) {
-            return;
+        if (oldest == null || oldest.path == null
+                || oldest.copies != null && oldest.copies.stream().anyMatch(c -> !c.settled)) {
+            return; // nothing waits, or a copy is already on its way
         }
         PathLink slow = oldest.path;
         PathLink fast = null;
@@ -715,7 +734,8 @@ public final class Session implements Upstream, Resettable {
         if (fast == null) {
             return;
         }
-        copy(oldest, fast);
+        copy(oldest, fast, fast.reinjections);
+        oldest.reinjected = true;
         fast.packetsResent++;
         slow.queueControl.penalise(clock.getAsLong(), slow.smoothedRtt);
     }
@@ -725,7 +745,11 @@ public final class Session implements Upstream, Resettable {
         return expectedArrival(a, packetBytes) < expectedArrival(b, packetBytes);
     }
 
-    /** Seconds until a packet given to {@code p} now would arrive: what is ahead of it at the path's rate, then half its RTT. */
+    /**
+     * Seconds until a packet given to {@code p} now would arrive: what is ahead of it at the path's
+     * rate, then half its RTT (latency-aware's estimate). Unlike that scheduler, which tries an
+     * unmeasured path at once, re-injection counts it as never: a copy must go where it surely helps.
+     */
     private static double expectedArrival(PathLink p, int packetBytes) {
         if (p.deliveryRate() <= 0 || p.minRtt < 0) {
             return Double.MAX_VALUE; // not measured yet: no reason to think it faster
@@ -753,8 +777,8 @@ public final class Session implements Upstream, Resettable {
         return out;
     }
 
-    /** Queues an extra copy of {@code p} on {@code extra}: the receiver keeps whichever arrives first. */
-    private void copy(Packet p, PathLink extra) {
+    /** Queues an extra copy of {@code p} on {@code extra}'s {@code queue}: the receiver keeps whichever arrives first. */
+    private void copy(Packet p, PathLink extra, ArrayDeque<Packet.Copy> queue) {
         Packet.Copy c = new Packet.Copy(p, extra);
         if (p.copies == null) {
             p.copies = new ArrayList<>(2);
@@ -762,7 +786,7 @@ public final class Session implements Upstream, Resettable {
         p.copies.add(c);
         extra.inflightBytes += p.wireBytes();
         extra.queuedBytes += p.wireBytes();
-        extra.copies.add(c);
+        queue.add(c);
         extra.work.signal();
     }
 

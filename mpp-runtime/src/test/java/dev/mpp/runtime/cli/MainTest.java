@@ -247,6 +247,9 @@ class MainTest {
         assertEquals(2, main.execute(new String[] {"demo", "--size", "32MB"}, false));
         assertTrue(err().startsWith("mpp: '32MB' is not a size (expected e.g. 100MiB, 512KiB, 1GiB or bytes)\nUsage:"), err());
         err.reset();
+        assertEquals(2, main.execute(new String[] {"demo", "--size", "17GiB"}, false));
+        assertTrue(err().startsWith("mpp: demo --size 17GiB (expected 1 byte to 16GiB)\n"), err());
+        err.reset();
         assertEquals(2, main.execute(new String[] {"demo", "--socks"}, false));
         assertTrue(err().startsWith("mpp: demo --socks needs a value\n"), err());
         err.reset();
