@@ -63,7 +63,12 @@ public final class PluginRegistry {
         for (Path plugin : plugins(pluginsFolder, skipped)) {
             String origin = plugin.toString();
             try {
+                int before = count(found) + skipped.size();
                 collect(layerOf(plugin), origin, found, skipped);
+                if (count(found) + skipped.size() == before) {
+                    skip(skipped, origin, "provides no MPP plugin (its module-info has no 'provides' of a dev.mpp.api.spi "
+                            + "provider interface)");
+                }
             } catch (PluginLoadException e) {
                 skip(skipped, origin, e.getMessage());
             }
@@ -145,6 +150,12 @@ public final class PluginRegistry {
             throw new PluginLoadException("holds no JAR (a plugin folder holds the plugin JAR and the JARs it needs)");
         }
         ModuleLayer boot = ModuleLayer.boot();
+        List<String> shadowing = roots.stream().filter(name -> boot.findModule(name).isPresent()).sorted().toList();
+        if (!shadowing.isEmpty()) {
+            // Its own copy of dev.mpp.api would define SPI types the node does not know: its providers would never show.
+            throw new PluginLoadException("carries " + String.join(", ", shadowing) + ", which the image already has: "
+                    + "remove it from the plugin (a plugin uses the image's dev.mpp.api, org.slf4j and JDK modules)");
+        }
         try {
             Configuration configuration = boot.configuration().resolve(finder, ModuleFinder.of(), roots);
             return boot.defineModulesWithOneLoader(configuration, ClassLoader.getSystemClassLoader());
@@ -190,6 +201,10 @@ public final class PluginRegistry {
                 }
             }
         }
+    }
+
+    private static int count(Map<Spi, List<Discovered<?>>> found) {
+        return found.values().stream().mapToInt(List::size).sum();
     }
 
     private static void skip(List<Skipped> skipped, String origin, String reason) {

@@ -12,6 +12,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -122,6 +123,26 @@ class PluginRegistryTest {
         PluginRegistry registry = PluginRegistry.load(plugins);
         assertEquals(List.of(new Skipped(empty.toString(), "skipped: holds no JAR (a plugin folder holds the plugin JAR "
                 + "and the JARs it needs)")), registry.skipped());
+    }
+
+    @Test
+    void aPluginThatCarriesItsOwnCopyOfAnImageModuleIsReportedAndSkipped(@TempDir Path plugins) throws Exception {
+        Path folder = Files.createDirectories(plugins.resolve("with-own-api"));
+        PluginJars.schedulerPlugin(folder, "test.ownapi", "test-own-api");
+        PluginJars.module(folder, "org.slf4j", "", Map.of("Shadow", "public final class Shadow {}"));
+        PluginRegistry registry = PluginRegistry.load(plugins);
+        assertEquals(List.of(new Skipped(folder.toString(), "skipped: carries org.slf4j, which the image already has: "
+                + "remove it from the plugin (a plugin uses the image's dev.mpp.api, org.slf4j and JDK modules)")),
+                registry.skipped());
+        assertTrue(registry.all().stream().noneMatch(d -> d.name().equals("test-own-api")));
+    }
+
+    @Test
+    void aJarThatProvidesNothingIsReportedRatherThanLoadedSilently(@TempDir Path plugins) throws Exception {
+        Path jar = PluginJars.module(plugins, "test.nothing", "", Map.of("Nothing", "public final class Nothing {}"));
+        PluginRegistry registry = PluginRegistry.load(plugins);
+        assertEquals(List.of(new Skipped(jar.toString(), "skipped: provides no MPP plugin (its module-info has no "
+                + "'provides' of a dev.mpp.api.spi provider interface)")), registry.skipped());
     }
 
     /** Makes the JAR's module-info require "java.compilez", a module no JDK has (same length, so the class file stays valid). */
