@@ -127,8 +127,10 @@ public final class Demo implements AutoCloseable {
                 Thread.ofPlatform().name("mpp-demo-timers").daemon(true).factory());
         started.push(timers::shutdownNow);
         try {
+            // B sends the download: it must use the chosen scheduler too, not its default.
             Node nodeB = start(started, loader.parse("""
-                    {"mpp": {"listen": "127.0.0.1:0", "peerKey": "%s"}}""".formatted(peerKey)), plugins);
+                    {"mpp": {"listen": "127.0.0.1:0", "peerKey": "%s", "scheduler": "%s"}}"""
+                    .formatted(peerKey, settings.scheduler())), plugins);
             Node relay = start(started, loader.parse("""
                     {"socks": {"listen": "127.0.0.1:0"}}"""), plugins);
             List<DemoPath> running = new ArrayList<>();
