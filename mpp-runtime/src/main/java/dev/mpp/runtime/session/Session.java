@@ -355,14 +355,17 @@ public final class Session implements Upstream, Resettable {
     }
 
     /**
-     * Queues an ACK on the path that brings it back soonest: the one with the shortest smoothed RTT,
-     * else {@code preferred}, else any path that is up. The ACK is what opens the sender's windows;
-     * one that takes a slow path home lets the fast paths run dry meanwhile.
+     * Queues an ACK on the path that brings it back soonest: of the paths that delivered something
+     * in the last {@value #ACK_PATH_FRESH_MILLIS} ms, the one with the shortest smoothed RTT; else on
+     * {@code preferred} (where the last packet came from), else on any path that is up. The ACK is
+     * what opens the sender's windows: one that takes a slow path home lets the fast paths run dry
+     * meanwhile, and one sent on a path that went silent is lost until that path times out.
      */
     private void sendAck(PathLink preferred, long now) {
         PathLink target = preferred != null && preferred.isUp() ? preferred : firstUp();
         for (PathLink p : paths) {
             if (p.isUp() && !p.suspect && p.smoothedRtt >= 0
+                    && now - p.lastReceiveNanos < ACK_PATH_FRESH_MILLIS * 1_000_000L
                     && (target.smoothedRtt < 0 || target.suspect || p.smoothedRtt < target.smoothedRtt)) {
                 target = p;
             }
@@ -375,6 +378,8 @@ public final class Session implements Upstream, Resettable {
         receivedSinceAck = 0;
         lastAckNanos = now;
     }
+
+    static final int ACK_PATH_FRESH_MILLIS = 250;
 
     private PathLink firstUp() {
         for (PathLink p : paths) {
