@@ -63,6 +63,13 @@ args_given=("$@")
 name=${1:-}
 case $name in ""|-h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
 shift
+# The commit the docs name: HEAD when the run starts (for `all`, the first scenario's), with a mark
+# if the working tree differs from it; build the image from that tree before running.
+if [ -z "${MPP_BENCH_COMMIT:-}" ]; then
+  MPP_BENCH_COMMIT=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')
+  git -C "$root" diff --quiet HEAD -- . ':!docs' ':!bench/out' 2>/dev/null || MPP_BENCH_COMMIT+=" with uncommitted changes"
+  export MPP_BENCH_COMMIT
+fi
 if [ "$name" = all ]; then
   for s in "${tb_scenarios[@]}"; do "$0" "$s" "$@" || exit; done
   exit 0
@@ -452,11 +459,12 @@ img=docs/img/testbed-$name.png
     echo "Time lost to failover: the time the transfer took after the failure minus the time the bytes still to"
     echo "cross the routes at the failure (the routers' counters × 0.956) need at the goodput ceiling of the routes that stayed"
     echo "($(ceiling $(for i in 1 2 3; do [ "$i" = "$fail_route" ] || echo "${rates[i - 1]}"; done)) Mbit/s). Goal: under 1 s for a killed relay, 2 s for a silent route."
+    echo "\`redundant\` sends every packet on every path, so it runs at one route's rate: its figure is mostly that, not failover."
   fi
   echo
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "- machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), Linux $(uname -r), congestion control $(sysctl -n net.ipv4.tcp_congestion_control), load average before/after: $load_before / $load_after"
-  echo "- MPP: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'), schedulers ${schedulers[*]}${MPP_MPP_OPTS:+, mpp config \`$MPP_MPP_OPTS\`}${MPP_ROUTE_OPTS:+, route config \`$MPP_ROUTE_OPTS\`}${MPP_JAVA_OPTS:+, MPP_JAVA_OPTS=\`$MPP_JAVA_OPTS\`}; MPP logs: $(mpp_problems) warnings or errors"
+  echo "- MPP: $MPP_BENCH_COMMIT, schedulers ${schedulers[*]}${MPP_MPP_OPTS:+, mpp config \`$MPP_MPP_OPTS\`}${MPP_ROUTE_OPTS:+, route config \`$MPP_ROUTE_OPTS\`}${MPP_JAVA_OPTS:+, MPP_JAVA_OPTS=\`$MPP_JAVA_OPTS\`}; MPP logs: $(mpp_problems) warnings or errors"
   echo "- command: \`bench/aggregate.sh${args_given[*]:+ ${args_given[*]}}\`"
   [ -n "$note" ] && echo "- note: $note"
   echo
