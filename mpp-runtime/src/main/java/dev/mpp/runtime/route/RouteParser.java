@@ -65,7 +65,7 @@ final class RouteParser {
             case String other -> throw route.error("fallback", "'" + other + "' (expected: direct or refuse)");
         };
         return new RouteTable.Entry(match, new Route(peer, peerKey, paths,
-                scheduler.string("name").orElseThrow(), scheduler.without("name"), arq, framing, fallback));
+                scheduler.string("name").orElseThrow(), scheduler.without("name"), arq, framing, fallback), route);
     }
 
     private static List<Match> match(Options route) {

@@ -1,16 +1,18 @@
 package dev.mpp.runtime.route;
 
 import dev.mpp.api.HostPort;
+import dev.mpp.api.Options;
 import dev.mpp.api.Route;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 /** The routes of one version of the config, in file order. Immutable; a reload builds a new one. */
 final class RouteTable {
     static final RouteTable EMPTY = new RouteTable(List.of());
 
-    /** A route and the destinations it serves. */
-    record Entry(List<Match> match, Route route) {
+    /** A route, the destinations it serves, and the config object it came from (for errors with a line and column). */
+    record Entry(List<Match> match, Route route, Options source) {
         Entry {
             match = List.copyOf(match);
         }
@@ -40,6 +42,11 @@ final class RouteTable {
     /** The routes, in file order. */
     List<Route> routes() {
         return entries.stream().map(Entry::route).toList();
+    }
+
+    /** Runs {@code check} on each route with the config object it came from. */
+    void check(BiConsumer<Route, Options> check) {
+        entries.forEach(e -> check.accept(e.route(), e.source()));
     }
 
     int size() {

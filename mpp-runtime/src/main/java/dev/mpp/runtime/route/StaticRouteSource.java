@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -48,7 +49,7 @@ public final class StaticRouteSource implements RouteSource {
     private volatile RouteTable table;
     private volatile boolean closed;
     /** What the routes' plugins say of each route (names, scheduler options); by default nothing. */
-    private volatile Consumer<Route> check = route -> {};
+    private volatile BiConsumer<Route, Options> check = (route, source) -> {};
 
     // Only the watcher thread touches these after construction.
     private Seen seen;
@@ -119,10 +120,13 @@ public final class StaticRouteSource implements RouteSource {
      * take the route's options), which the parser cannot know. A reloaded file that fails it keeps
      * the current routes, as a file with a syntax error does.
      *
+     * <p>{@code check} gets each route with the config object it came from, so that what it refuses
+     * can be reported with a line and column ({@link Options#error}).
+     *
      * @throws ConfigException from {@code check}, for the routes in force now
      */
-    public void checkRoutesWith(Consumer<Route> check) {
-        table.routes().forEach(check);
+    public void checkRoutesWith(BiConsumer<Route, Options> check) {
+        table.check(check);
         this.check = check;
     }
 
@@ -210,7 +214,7 @@ public final class StaticRouteSource implements RouteSource {
         RouteTable next;
         try {
             next = RouteParser.parse(Options.of(holderPath, Map.of("routes", loader.parse(text).routes())), defaultPeerKey);
-            next.routes().forEach(check);
+            next.check(check);
         } catch (ConfigException e) {
             report("routes not reloaded from " + file + ", keeping the current " + table.size() + ": " + e.getMessage());
             return;

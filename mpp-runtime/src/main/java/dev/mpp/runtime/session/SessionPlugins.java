@@ -17,6 +17,7 @@ import dev.mpp.runtime.plugin.Providers;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * The plugins a session engine uses, made once per node: a codec per framing (each accepting DATA
@@ -52,12 +53,21 @@ public final class SessionPlugins {
      * Checks a route before it is used: fails with the list of what exists if a name is unknown, and
      * with the option's line and column if its scheduler refuses its route-level or a path's options.
      */
-    public void check(Route route) {
-        codec(route.framing());
-        PathSchedulerProvider scheduler = schedulers.get(route.scheduler());
+    public void check(Route route, Options source) {
+        at(source, "framing", () -> codec(route.framing()));
+        PathSchedulerProvider scheduler = at(source, "scheduler", () -> schedulers.get(route.scheduler()));
         scheduler.create(route.schedulerOptions());
         route.paths().forEach(path -> scheduler.checkPathOptions(path.options()));
-        arqs.get(route.arq());
+        at(source, "arq", () -> arqs.get(route.arq()));
+    }
+
+    /** {@code lookup}, with an unknown name reported at {@code key} of {@code source}: its line and column. */
+    private static <T> T at(Options source, String key, Supplier<T> lookup) {
+        try {
+            return lookup.get();
+        } catch (ConfigException e) {
+            throw source.error(key, e.getMessage());
+        }
     }
 
     FrameCodec codec(String framing) {

@@ -152,7 +152,9 @@ class MainTest {
         Path file = Files.writeString(dir.resolve("a.json"), "{\"socks\": {}, \"mpp\": {" + KEY + "}, \"routes\": [{\"match\": "
                 + "[\"10.0.0.0/8\"], \"peer\": \"127.0.0.1:7700\", \"paths\": [{\"name\": \"direct\"}], \"scheduler\": \"fastest\"}]}");
         assertEquals(2, main.execute(new String[] {"check-config", file.toString()}, false));
-        assertEquals("mpp: unknown scheduler 'fastest' (available: latency-aware, redundant, round-robin, weighted)\n", err());
+        int column = Files.readString(file).indexOf("\"scheduler\"") + 1; // where the field is
+        assertEquals("mpp: routes[0].scheduler: unknown scheduler 'fastest' (available: latency-aware, redundant, "
+                + "round-robin, weighted), line 1 column " + column + "\n", err());
     }
 
     @Test
