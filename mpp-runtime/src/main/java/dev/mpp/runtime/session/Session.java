@@ -73,7 +73,8 @@ public final class Session implements Upstream, Resettable {
     private String endReason = "";
     private long noPathSince;
     private boolean closedLocally;
-    private long closedLocallyAt;
+    /** When the local side closed, or later, when the peer last acknowledged new bytes of our stream. */
+    private long lastMovedAfterLocalClose;
     private int receivedSinceAck;
     private long lastAckNanos;
     private boolean ackTimerArmed;
@@ -391,6 +392,9 @@ public final class Session implements Upstream, Resettable {
     }
 
     private void acknowledged(Packet p) {
+        if (closedLocally) {
+            lastMovedAfterLocalClose = clock.getAsLong();
+        }
         settleCopies(p);
         if (p.path != null) {
             if (!p.reinjected) { // else the copy on the faster path most likely delivered it: no credit to the slow one
@@ -650,7 +654,7 @@ public final class Session implements Upstream, Resettable {
                 return;
             }
             closedLocally = true;
-            closedLocallyAt = clock.getAsLong();
+            lastMovedAfterLocalClose = clock.getAsLong();
             if (!(send.finQueued() && receive.finished())) {
                 reset(ErrorCode.GENERAL, "the local connection ended before the stream did", true);
             }
@@ -959,9 +963,11 @@ public final class Session implements Upstream, Resettable {
                 if (paths.stream().noneMatch(PathLink::isUp)
                         && now - noPathSince > settings.sessionDeadline().toNanos()) {
                     reset(ErrorCode.TIMEOUT, "no path up for " + settings.sessionDeadline().toSeconds() + " s", true);
-                } else if (closedLocally && now - closedLocallyAt > settings.sessionDeadline().toNanos()) {
-                    reset(ErrorCode.TIMEOUT, "the peer did not finish the stream within "
-                            + settings.sessionDeadline().toSeconds() + " s of the local end", true);
+                } else if (closedLocally && now - lastMovedAfterLocalClose > settings.sessionDeadline().toNanos()) {
+                    // Counted from the last acknowledgement, not from the close: a slow destination may take
+                    // minutes to read what the client wrote before it went, and that is no reason to drop it.
+                    reset(ErrorCode.TIMEOUT, "the peer did not finish the stream: nothing acknowledged for "
+                            + settings.sessionDeadline().toSeconds() + " s after the local end", true);
                 }
             }
             if (state != State.ESTABLISHED) {
