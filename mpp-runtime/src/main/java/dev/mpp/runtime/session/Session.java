@@ -259,6 +259,7 @@ public final class Session implements Upstream, Resettable {
                     if (problem != null) {
                         reset(ErrorCode.PROTOCOL_ERROR, problem, true);
                     } else {
+                        reinjectTail();
                         changed.signalAll();
                         checkDone();
                     }
@@ -728,25 +729,52 @@ public final class Session implements Upstream, Resettable {
      */
     private void reinjectOldest() {
         Packet oldest = send.oldest();
-        if (oldest == null || oldest.path == null
-                || oldest.copies != null && oldest.copies.stream().anyMatch(c -> !c.settled)) {
+        if (oldest == null || oldest.path == null || copyUnderway(oldest)) {
             return; // nothing waits, or a copy is already on its way
         }
         PathLink slow = oldest.path;
+        if (reinject(oldest)) {
+            slow.queueControl.penalise(clock.getAsLong(), slow.smoothedRtt);
+        }
+    }
+
+    /**
+     * Once our stream has ended, no new packets keep the fast paths busy while the last ones wait on
+     * whichever paths took them: each unacknowledged packet that would arrive sooner on another path
+     * with room goes there too. No penalty: the slow path did nothing wrong, the stream just ended.
+     */
+    private void reinjectTail() {
+        if (!send.finQueued() || state != State.ESTABLISHED) {
+            return;
+        }
+        for (Packet p : send.unacknowledged()) {
+            if (p.path != null && !p.reinjected && !copyUnderway(p)) {
+                reinject(p);
+            }
+        }
+    }
+
+    private static boolean copyUnderway(Packet p) {
+        return p.copies != null && p.copies.stream().anyMatch(c -> !c.settled);
+    }
+
+    /** Copies {@code p} to the path other than its own where it would arrive soonest, if sooner; true if it did. */
+    private boolean reinject(Packet p) {
+        PathLink slow = p.path;
         PathLink fast = null;
         for (PathLink l : paths) {
-            if (l != slow && l.isUp() && !l.suspect && l.hasRoom(oldest.wireBytes())
-                    && sooner(l, slow, oldest.wireBytes()) && (fast == null || sooner(l, fast, oldest.wireBytes()))) {
+            if (l != slow && l.isUp() && !l.suspect && l.hasRoom(p.wireBytes())
+                    && sooner(l, slow, p.wireBytes()) && (fast == null || sooner(l, fast, p.wireBytes()))) {
                 fast = l;
             }
         }
         if (fast == null) {
-            return;
+            return false;
         }
-        copy(oldest, fast, fast.reinjections);
-        oldest.reinjected = true;
+        copy(p, fast, fast.reinjections);
+        p.reinjected = true;
         fast.packetsResent++;
-        slow.queueControl.penalise(clock.getAsLong(), slow.smoothedRtt);
+        return true;
     }
 
     /** Whether a packet given to {@code a} now would arrive before one given to {@code b}. */
@@ -959,6 +987,7 @@ public final class Session implements Upstream, Resettable {
                     takeDown(l, "silent");
                 }
                 retransmitOverdue(now);
+                reinjectTail();
                 changed.signalAll(); // windows may have grown
                 if (paths.stream().noneMatch(PathLink::isUp)
                         && now - noPathSince > settings.sessionDeadline().toNanos()) {

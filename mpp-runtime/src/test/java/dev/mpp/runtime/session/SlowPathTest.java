@@ -42,7 +42,9 @@ class SlowPathTest {
                 assertEquals("done", sender.endReason(), sender.toString());
                 // B names paths by their sockets, not by the route: there, the slow path is the one that carried least.
                 PathStats slowPath = sender.paths().stream().min(Comparator.comparingLong(PathStats::bytesSent)).orElseThrow();
-                assertTrue(slowPath.bytesSent() < SIZE / 8, "the slow path carried little: " + sender);
+                // A fifth: well under the third it carries without re-injection, and loose enough for a loaded
+                // machine, where the transfer takes longer and the slow path carries its 512 KiB/s for longer.
+                assertTrue(slowPath.bytesSent() < SIZE / 5, "the slow path carried little: " + sender);
                 long reinjected = sender.paths().stream().filter(p -> p != slowPath).mapToLong(PathStats::packetsResent).sum();
                 assertTrue(reinjected > 0, "packets the receiver waited for went again on the fast paths: " + sender);
             }
