@@ -47,8 +47,14 @@ final class PathLink implements PathView {
     /** Extra copies a scheduler asked for ({@code redundant}): written after new data. */
     final ArrayDeque<Packet.Copy> copies = new ArrayDeque<>();
     Phase phase = Phase.UP;
-    /** Bytes given to this path and not yet acknowledged. */
+    /** Bytes given to this path and not yet acknowledged, or not yet known to have left it (see {@link #stillInPipe}). */
     long inflightBytes;
+    /**
+     * Packets written here whose copy on a faster path was acknowledged first: this copy is still
+     * somewhere in the path's socket buffers or relays, and counts in flight until something written
+     * after it arrives (a path is one TCP stream, so everything before that arrived too).
+     */
+    final ArrayDeque<Packet> stillInPipe = new ArrayDeque<>();
     /** The part of {@link #inflightBytes} still in {@link #resends} and {@link #data}. */
     long queuedBytes;
     final QueueControl queueControl;

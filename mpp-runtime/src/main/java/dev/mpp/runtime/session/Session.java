@@ -276,6 +276,7 @@ public final class Session implements Upstream, Resettable {
                         link.rttSample(rtt);
                     }
                     link.suspect = false; // it moves again: it may take packets, and shows whether it keeps up
+                    drained(link, token); // the PING went after what was written before it was queued
                 }
                 case Frame.Close() -> {
                     link.closeReceived = true;
@@ -402,9 +403,32 @@ public final class Session implements Upstream, Resettable {
                 p.path.queueControl.acknowledged(p.wireBytes());
             }
             p.path.suspect = false;
-            leave(p);
+            PathLink on = p.path;
+            if (p.reinjected && p.sentNanos != 0) {
+                // Most likely the copy on the faster path arrived; this one still occupies the slow path's pipe.
+                on.stillInPipe.add(p);
+                p.path = null;
+            } else {
+                boolean soleCopy = p.copies == null;
+                long written = p.sentNanos;
+                leave(p);
+                if (soleCopy && written != 0) {
+                    drained(on, written);
+                }
+            }
         }
         orphans.remove(p);
+    }
+
+    /** Everything written on {@code link} up to {@code writtenNanos} has reached the peer. */
+    private static void drained(PathLink link, long writtenNanos) {
+        link.stillInPipe.removeIf(p -> {
+            boolean arrived = p.sentNanos - writtenNanos <= 0;
+            if (arrived) {
+                link.inflightBytes -= p.wireBytes();
+            }
+            return arrived;
+        });
     }
 
     /** Takes {@code p} off the books of the path it was given to. */
@@ -555,6 +579,7 @@ public final class Session implements Upstream, Resettable {
         }
         link.copies.clear();
         link.reinjections.clear();
+        link.stillInPipe.clear();
         link.inflightBytes = 0;
         link.queuedBytes = 0;
         // An ACK (perhaps a window update) may have been lost with the path: repeat it on another.

@@ -22,17 +22,22 @@ public final class SessionRegistry {
         return sessions.putIfAbsent(session.mid(), session) == null;
     }
 
-    /** Takes an ended session out, keeps its summary, and logs what each of its paths carried. */
+    /**
+     * Takes an ended session out, keeps its summary, and logs what each of its paths carried. The
+     * summary is kept first: whoever sees the session gone from the live ones finds it among the ended.
+     */
     void remove(Session session) {
-        if (sessions.remove(session.mid(), session)) {
+        synchronized (ended) {
+            if (sessions.get(session.mid()) != session) {
+                return; // removed already
+            }
             SessionSummary summary = session.summary();
             log.info(summary.logLine());
-            synchronized (ended) {
-                ended.addFirst(summary);
-                if (ended.size() > ENDED_KEPT) {
-                    ended.removeLast();
-                }
+            ended.addFirst(summary);
+            if (ended.size() > ENDED_KEPT) {
+                ended.removeLast();
             }
+            sessions.remove(session.mid(), session);
         }
     }
 
