@@ -259,7 +259,6 @@ public final class Session implements Upstream, Resettable {
                     if (problem != null) {
                         reset(ErrorCode.PROTOCOL_ERROR, problem, true);
                     } else {
-                        reinjectTail();
                         changed.signalAll();
                         checkDone();
                     }
@@ -763,22 +762,6 @@ public final class Session implements Upstream, Resettable {
         }
     }
 
-    /**
-     * Once our stream has ended, no new packets keep the fast paths busy while the last ones wait on
-     * whichever paths took them: each unacknowledged packet that would arrive sooner on another path
-     * with room goes there too. No penalty: the slow path did nothing wrong, the stream just ended.
-     */
-    private void reinjectTail() {
-        if (!send.finQueued() || state != State.ESTABLISHED) {
-            return;
-        }
-        for (Packet p : send.unacknowledged()) {
-            if (p.path != null && !p.reinjected && !copyUnderway(p)) {
-                reinject(p);
-            }
-        }
-    }
-
     private static boolean copyUnderway(Packet p) {
         return p.copies != null && p.copies.stream().anyMatch(c -> !c.settled);
     }
@@ -1012,7 +995,6 @@ public final class Session implements Upstream, Resettable {
                     takeDown(l, "silent");
                 }
                 retransmitOverdue(now);
-                reinjectTail();
                 changed.signalAll(); // windows may have grown
                 if (paths.stream().noneMatch(PathLink::isUp)
                         && now - noPathSince > settings.sessionDeadline().toNanos()) {
