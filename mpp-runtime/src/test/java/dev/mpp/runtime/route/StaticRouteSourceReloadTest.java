@@ -87,6 +87,8 @@ class StaticRouteSourceReloadTest {
 
         assertTrue(Await.until(() -> Integer.valueOf(7701).equals(peerPortFor("192.0.2.1")), PATIENCE_MS), "not reloaded");
         assertEquals(null, peerPortFor("10.1.1.1"));
+        // The new routes are served a moment before the reload is reported.
+        assertTrue(Await.until(() -> !infos.isEmpty(), PATIENCE_MS), "reported");
         assertEquals(List.of("routes reloaded: 1 routes"), infos);
         assertEquals(List.of(), warnings);
     }
