@@ -421,6 +421,9 @@ public final class Session implements Upstream, Resettable {
 
     /** Everything written on {@code link} up to {@code writtenNanos} has reached the peer. */
     private static void drained(PathLink link, long writtenNanos) {
+        if (link.stillInPipe.isEmpty()) {
+            return; // the common case, on every acknowledged packet
+        }
         link.stillInPipe.removeIf(p -> {
             boolean arrived = p.sentNanos - writtenNanos <= 0;
             if (arrived) {
@@ -753,36 +756,25 @@ public final class Session implements Upstream, Resettable {
      */
     private void reinjectOldest() {
         Packet oldest = send.oldest();
-        if (oldest == null || oldest.path == null || copyUnderway(oldest)) {
+        if (oldest == null || oldest.path == null
+                || oldest.copies != null && oldest.copies.stream().anyMatch(c -> !c.settled)) {
             return; // nothing waits, or a copy is already on its way
         }
         PathLink slow = oldest.path;
-        if (reinject(oldest)) {
-            slow.queueControl.penalise(clock.getAsLong(), slow.smoothedRtt);
-        }
-    }
-
-    private static boolean copyUnderway(Packet p) {
-        return p.copies != null && p.copies.stream().anyMatch(c -> !c.settled);
-    }
-
-    /** Copies {@code p} to the path other than its own where it would arrive soonest, if sooner; true if it did. */
-    private boolean reinject(Packet p) {
-        PathLink slow = p.path;
         PathLink fast = null;
         for (PathLink l : paths) {
-            if (l != slow && l.isUp() && !l.suspect && l.hasRoom(p.wireBytes())
-                    && sooner(l, slow, p.wireBytes()) && (fast == null || sooner(l, fast, p.wireBytes()))) {
+            if (l != slow && l.isUp() && !l.suspect && l.hasRoom(oldest.wireBytes())
+                    && sooner(l, slow, oldest.wireBytes()) && (fast == null || sooner(l, fast, oldest.wireBytes()))) {
                 fast = l;
             }
         }
         if (fast == null) {
-            return false;
+            return;
         }
-        copy(p, fast, fast.reinjections);
-        p.reinjected = true;
+        copy(oldest, fast, fast.reinjections);
+        oldest.reinjected = true;
         fast.packetsResent++;
-        return true;
+        slow.queueControl.penalise(clock.getAsLong(), slow.smoothedRtt);
     }
 
     /** Whether a packet given to {@code a} now would arrive before one given to {@code b}. */
@@ -1000,8 +992,8 @@ public final class Session implements Upstream, Resettable {
                         && now - noPathSince > settings.sessionDeadline().toNanos()) {
                     reset(ErrorCode.TIMEOUT, "no path up for " + settings.sessionDeadline().toSeconds() + " s", true);
                 } else if (closedLocally && now - lastMovedAfterLocalClose > settings.sessionDeadline().toNanos()) {
-                    // Counted from the last acknowledgement, not from the close: a slow destination may take
-                    // minutes to read what the client wrote before it went, and that is no reason to drop it.
+                    // Counted from the last acknowledgement, not from the close: what is still in flight may
+                    // sit on a slow path, or wait for a failed path's replacement, and still arrive.
                     reset(ErrorCode.TIMEOUT, "the peer did not finish the stream: nothing acknowledged for "
                             + settings.sessionDeadline().toSeconds() + " s after the local end", true);
                 }

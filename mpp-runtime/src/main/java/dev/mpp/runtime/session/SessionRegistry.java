@@ -27,18 +27,19 @@ public final class SessionRegistry {
      * summary is kept first: whoever sees the session gone from the live ones finds it among the ended.
      */
     void remove(Session session) {
+        SessionSummary summary;
         synchronized (ended) {
             if (sessions.get(session.mid()) != session) {
                 return; // removed already
             }
-            SessionSummary summary = session.summary();
-            log.info(summary.logLine());
+            summary = session.summary();
             ended.addFirst(summary);
             if (ended.size() > ENDED_KEPT) {
                 ended.removeLast();
             }
             sessions.remove(session.mid(), session);
         }
+        log.info(summary.logLine());
     }
 
     /** The last sessions that ended, newest first. */
