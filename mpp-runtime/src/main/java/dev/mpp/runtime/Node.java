@@ -132,12 +132,15 @@ public final class Node implements AutoCloseable {
      * @param acceptor     the peer port's inbound; null without one
      * @param routes       null without routes
      */
-    private record Services(Inbound socksInbound, Outbound outbound, SessionAcceptor acceptor, RouteSource routes,
-                            SessionRegistry sessions) implements AutoCloseable {
+    private record Services(Inbound socksInbound, Outbound outbound, SessionOpener opener, SessionAcceptor acceptor,
+                            RouteSource routes, SessionRegistry sessions) implements AutoCloseable {
         @Override
         public void close() {
             if (routes != null) {
                 routes.close();
+            }
+            if (opener != null) {
+                opener.close();
             }
         }
     }
@@ -160,14 +163,15 @@ public final class Node implements AutoCloseable {
         try {
             Inbound socksInbound = null;
             Outbound outbound = null;
+            SessionOpener opener = null;
             SocksConfig c = config.socks();
             if (c != null) {
                 Authenticator authenticator = plugins.providers(Spi.AUTHENTICATOR, AuthenticatorProvider.class)
                         .get(c.authMethod()).create(c.auth().without("method"));
                 checkOpenProxy(c, authenticator);
                 DirectOutbound direct = new DirectOutbound(new AccessRules(c.rules()), c.connectTimeout());
-                outbound = routes == null ? direct
-                        : new MultipathOutbound(routes, new SessionOpener(sessionPlugins, settings, timers, sessions), direct);
+                opener = routes == null ? null : new SessionOpener(sessionPlugins, settings, timers, sessions);
+                outbound = routes == null ? direct : new MultipathOutbound(routes, opener, direct);
                 socksInbound = plugins.providers(Spi.INBOUND, InboundProvider.class).get("socks5").create(new InboundContext(
                         c.options(), authenticator, outbound, new Splice(c.bufferSize(), relayBudget, c.idleTimeout(), timers),
                         c.idleTimeout()));
@@ -181,7 +185,7 @@ public final class Node implements AutoCloseable {
                         new Splice(1024 * 1024, relayBudget, mpp.idleTimeout(), timers), timers, sessions,
                         mpp.maxSessions(), mpp.scheduler(), mpp.arq());
             }
-            return new Services(socksInbound, outbound, acceptor, routes, sessions);
+            return new Services(socksInbound, outbound, opener, acceptor, routes, sessions);
         } catch (RuntimeException e) {
             if (routes != null) {
                 routes.close();
@@ -293,6 +297,7 @@ public final class Node implements AutoCloseable {
             socks.close(grace);
         }
         if (peers != null) {
+            services.acceptor().closeParked(); // idle between sessions: nothing to drain
             peers.close(grace);
         }
         services.close();

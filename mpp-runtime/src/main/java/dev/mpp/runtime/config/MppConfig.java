@@ -16,6 +16,8 @@ import java.util.List;
  *                           bound) and the unacknowledged data kept for re-sending; default 8 MiB
  * @param pathTimeout        a path that receives nothing for this long has failed; default 10s
  * @param keepalive          how often an idle path sends PING; default 2s
+ * @param keepPaths          how long a path whose session ended stays open, idle, for the next session on the same
+ *                           path; {@code 0s} closes paths with their session; default 60s
  * @param sessionDeadline    a session with no path up for this long is reset; default 30s
  * @param reconnectBackoff   the first wait before a failed path is re-opened, doubling each time; default 1s
  * @param reconnectBackoffMax the longest wait between re-opening attempts; default 30s
@@ -30,7 +32,7 @@ import java.util.List;
  * @param arq                the ARQ strategy of sessions it accepts; default selective-repeat
  */
 public record MppConfig(HostPort listen, String peerKey, Integer packetSize, Integer sessionBuffer, Duration pathTimeout,
-                        Duration keepalive, Duration sessionDeadline, Duration reconnectBackoff,
+                        Duration keepalive, Duration keepPaths, Duration sessionDeadline, Duration reconnectBackoff,
                         Duration reconnectBackoffMax, Integer maxPathsPerSession, Integer maxSessions,
                         Integer maxConnections, Duration handshakeTimeout, Duration connectTimeout, Duration idleTimeout,
                         List<AccessRule> rules, String scheduler, String arq) {
@@ -49,6 +51,7 @@ public record MppConfig(HostPort listen, String peerKey, Integer packetSize, Int
             throw new FieldException("keepalive", ValueParsers.show(keepalive) + " (expected: less than pathTimeout "
                     + ValueParsers.show(pathTimeout) + ", or live paths would time out)");
         }
+        keepPaths = ValueParsers.nonNegative("keepPaths", keepPaths, Duration.ofSeconds(60));
         sessionDeadline = ValueParsers.positive("sessionDeadline", sessionDeadline, Duration.ofSeconds(30));
         reconnectBackoff = ValueParsers.positive("reconnectBackoff", reconnectBackoff, Duration.ofSeconds(1));
         reconnectBackoffMax = ValueParsers.positive("reconnectBackoffMax", reconnectBackoffMax, Duration.ofSeconds(30));
@@ -69,7 +72,7 @@ public record MppConfig(HostPort listen, String peerKey, Integer packetSize, Int
 
     /** Every default, no peer port, no key: what a node without an {@code mpp} section uses for its routes. */
     public static MppConfig defaults() {
-        return new MppConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new MppConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
 

@@ -48,6 +48,17 @@ public final class ValueParsers {
         return value;
     }
 
+    /** {@code value}, or {@code defaultValue} when absent; zero is allowed (it turns something off), negative is refused. */
+    static Duration nonNegative(String field, Duration value, Duration defaultValue) {
+        if (value == null) {
+            return defaultValue;
+        }
+        if (value.isNegative()) {
+            throw new FieldException(field, show(value) + " (expected: zero or more)");
+        }
+        return value;
+    }
+
     /** A duration the way the config writes it: {@code 0s}, {@code 250ms}, {@code 10s}. */
     static String show(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";

@@ -11,6 +11,8 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +64,9 @@ final class PathLink implements PathView {
     boolean suspect;
     boolean closeReceived;
     long closeSentNanos;
+    /** The writer wrote CLOSE (not RESET): nothing more of this session goes out on the path. */
+    private volatile boolean closeWritten;
+    private final CountDownLatch writerDone = new CountDownLatch(1);
     /** When the session asked this path to close (CLOSE or RESET queued). */
     long closingSinceNanos;
     /** Written by the reader without the lock (see {@link Session#received}). */
@@ -205,6 +210,33 @@ final class PathLink implements PathView {
         }
     }
 
+    /**
+     * After {@link #readLoop} returned: whether the TCP connection is quiet both ways and may carry
+     * another session (docs/mpp-protocol.md, section 10). It is when the peer's CLOSE arrived and
+     * ours went out; if our writer stopped before writing CLOSE (it stops once the path is down),
+     * CLOSE is written here, on the reader's thread, as no one else writes any more.
+     */
+    boolean finishForReuse(long lingerNanos) {
+        try {
+            if (!writerDone.await(lingerNanos, TimeUnit.NANOSECONDS)) {
+                return false; // still stuck in a write: the peer is not reading
+            }
+            if (!session.closedCleanly(this)) {
+                return false;
+            }
+            if (!closeWritten) {
+                socket.getOutputStream().write(Frames.encode(codec, new Frame.Close()));
+                closeWritten = true;
+            }
+            return !socket.isClosed();
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private void writeLoop() {
         ByteBuffer out = ByteBuffer.allocate(WRITE_BATCH + 64 * 1024);
         try {
@@ -228,6 +260,7 @@ final class PathLink implements PathView {
                 }
                 stream.write(out.array(), 0, out.position());
                 if (batch.getLast() instanceof Frame.Close || batch.getLast() instanceof Frame.Reset) {
+                    closeWritten = batch.getLast() instanceof Frame.Close;
                     session.wroteLast(this);
                     return;
                 }
@@ -237,6 +270,8 @@ final class PathLink implements PathView {
         } catch (RuntimeException e) { // e.g. a codec that cannot encode: the path cannot go on
             log.error("{}: unexpected failure writing", this, e);
             session.pathFailed(this, "unexpected failure: " + e);
+        } finally {
+            writerDone.countDown();
         }
     }
 

@@ -46,7 +46,7 @@ public final class Session implements Upstream, Resettable {
     private static final Logger log = LoggerFactory.getLogger(Session.class);
     static final int TICK_MILLIS = 100;
     /** How long a path waits for the peer's CLOSE after sending its own. */
-    private static final long CLOSE_LINGER_NANOS = Duration.ofSeconds(5).toNanos();
+    static final long CLOSE_LINGER_NANOS = Duration.ofSeconds(5).toNanos();
 
     public enum State { ESTABLISHED, DONE, RESET }
 
@@ -278,15 +278,11 @@ public final class Session implements Upstream, Resettable {
                     drained(link, token); // the PING went after what was written before it was queued
                 }
                 case Frame.Close() -> {
+                    // The reader stops here; the path's owner answers CLOSE if we have not, and keeps the
+                    // connection for another session or closes it (PathLink.finishForReuse).
                     link.closeReceived = true;
-                    if (link.phase == PathLink.Phase.UP) {
-                        // The peer retires this path alone: what it held goes elsewhere.
-                        takeDown(link, "the peer closed it");
-                        toClose.add(link);
-                    } else {
-                        takeDown(link, "closed");
-                        toClose.add(link);
-                    }
+                    // UP: the peer retires this path alone, and what it held goes elsewhere.
+                    takeDown(link, link.phase == PathLink.Phase.UP ? "the peer closed it" : "closed");
                 }
                 case Frame.Reset(ErrorCode code, String message) ->
                         reset(code, "the peer reset the session: " + message + " (code " + code.code() + ")", false);
@@ -523,17 +519,23 @@ public final class Session implements Upstream, Resettable {
         return p.wireBytes();
     }
 
-    /** The writer of {@code link} wrote CLOSE or RESET: nothing more goes on this path. */
+    /**
+     * The writer of {@code link} wrote CLOSE or RESET: nothing more goes on this path. After RESET
+     * the path is closed; after CLOSE its reader waits for the peer's CLOSE (or the linger).
+     */
     void wroteLast(PathLink link) {
-        boolean close;
+        if (state() == State.RESET) {
+            link.closeSocket();
+        }
+    }
+
+    /** Whether {@code link} ended by the CLOSE exchange, with the session not reset: it may be reused. */
+    boolean closedCleanly(PathLink link) {
         lock.lock();
         try {
-            close = state == State.RESET || link.closeReceived;
+            return link.closeReceived && state != State.RESET;
         } finally {
             lock.unlock();
-        }
-        if (close) {
-            link.closeSocket();
         }
     }
 

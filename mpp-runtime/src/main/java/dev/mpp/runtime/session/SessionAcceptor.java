@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The peer port: accepts paths, authenticates OPEN and JOIN (docs/mpp-protocol.md, sections 8.1,
  * 8.2 and 12), connects each new session to its destination, and serves many sessions at once.
- * A path's handshake runs on the connection's thread, which then stays its reader.
+ * A path's handshake runs on the connection's thread, which then stays its reader. A path whose
+ * session ended cleanly stays open for {@code keepPaths}, answering PING, in case the opener
+ * starts another session on it (section 10.1).
  */
 public final class SessionAcceptor implements Inbound {
     private static final Logger log = LoggerFactory.getLogger(SessionAcceptor.class);
@@ -65,6 +67,9 @@ public final class SessionAcceptor implements Inbound {
     private final ArrayDeque<Remembered> openNonceExpiry = new ArrayDeque<>();
     /** Sessions accepted here and not yet ended (the MIDs of ended ones linger in {@link #accepted}). */
     private final AtomicInteger liveSessions = new AtomicInteger();
+    /** Connections waiting, between sessions, for the opener's next OPEN or JOIN. */
+    private final Set<Socket> parked = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
 
     private record Remembered(Nonce nonce, long expiresNanos) {}
 
@@ -120,15 +125,67 @@ public final class SessionAcceptor implements Inbound {
             case Preface.NeedMore n -> throw new IllegalStateException("preface() never returns NeedMore");
         }
         reader.use(codec.newDecoder());
-        switch (reader.next()) {
-            case Frame.Open open -> open(socket, from, reader, codec, open, handshake);
-            case Frame.Join join -> join(socket, from, reader, codec, join, handshake);
-            default -> log.debug("peer port: {} closed: the first message was neither OPEN nor JOIN", from);
+        Frame first = reader.next();
+        HandshakeTimer timer = handshake;
+        while (first != null) {
+            boolean reusable = switch (first) {
+                case Frame.Open open -> open(socket, from, reader, codec, open, timer);
+                case Frame.Join join -> join(socket, from, reader, codec, join, timer);
+                default -> {
+                    log.debug("peer port: {} closed: the first message was neither OPEN nor JOIN", from);
+                    yield false;
+                }
+            };
+            timer = () -> {};
+            first = reusable ? nextSession(socket, reader, codec) : null;
         }
     }
 
-    private void open(Socket socket, String from, FrameReader reader, FrameCodec codec, Frame.Open open,
-                      HandshakeTimer handshake) throws IOException {
+    /**
+     * Waits on a path whose session ended cleanly, answering PING, for the opener's next OPEN or
+     * JOIN; null when it does not come within {@code keepPaths}, the path fails, or the node stops.
+     */
+    private Frame nextSession(Socket socket, FrameReader reader, FrameCodec codec) {
+        long until = System.nanoTime() + settings.keepPaths().toNanos();
+        parked.add(socket);
+        try {
+            while (!stopping) {
+                long left = until - System.nanoTime();
+                if (left <= 0) {
+                    return null;
+                }
+                socket.setSoTimeout((int) Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left),
+                        settings.pathTimeout().toMillis())));
+                switch (reader.next()) {
+                    case Frame.Ping(long token) -> write(socket, codec, new Frame.Pong(token));
+                    case Frame.Open open -> {
+                        return open;
+                    }
+                    case Frame.Join join -> {
+                        return join;
+                    }
+                    default -> {
+                        return null;
+                    }
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            return null; // closed by the opener, silent past the path timeout, or closed by close()
+        } finally {
+            parked.remove(socket);
+        }
+    }
+
+    /** Closes the paths waiting between sessions, and parks none from now on: the node is stopping. */
+    public void closeParked() {
+        stopping = true;
+        parked.forEach(Quietly::close);
+    }
+
+    /** @return whether the path ended cleanly and may carry another session */
+    private boolean open(Socket socket, String from, FrameReader reader, FrameCodec codec, Frame.Open open,
+                         HandshakeTimer handshake) throws IOException {
         Frame.Open unsigned = new Frame.Open(open.mid(), open.destination(), open.time(), open.nonce(),
                 new byte[Frame.PROOF_BYTES], open.window());
         boolean proofOk = auth.verify(Transcript.open(unsigned), open.proof());
@@ -141,12 +198,12 @@ public final class SessionAcceptor implements Inbound {
         if (problem != null) {
             log.warn("peer port: refused OPEN from {}: {}", from, problem);
             write(socket, codec, new Frame.OpenError(ErrorCode.AUTHENTICATION_FAILED, REFUSED));
-            return;
+            return false;
         }
         if (liveSessions.get() >= maxSessions) {
             log.warn("peer port: refused OPEN from {}: {} sessions already open (mpp.maxSessions)", from, maxSessions);
             write(socket, codec, new Frame.OpenError(ErrorCode.GENERAL, "too many sessions"));
-            return;
+            return false;
         }
         SocketChannel destination;
         try {
@@ -154,7 +211,7 @@ public final class SessionAcceptor implements Inbound {
         } catch (ConnectException e) {
             log.info("peer port: session for {} not opened: {}", open.destination(), e.getMessage());
             write(socket, codec, new Frame.OpenError(new ErrorCode(e.reason().socksReply()), e.getMessage()));
-            return;
+            return false;
         }
         byte[] nonce = new byte[Frame.NONCE_BYTES];
         RANDOM.nextBytes(nonce);
@@ -170,7 +227,7 @@ public final class SessionAcceptor implements Inbound {
             session.close();
             Quietly.close(destination);
             write(socket, codec, new Frame.OpenError(ErrorCode.AUTHENTICATION_FAILED, REFUSED));
-            return;
+            return false;
         }
         liveSessions.incrementAndGet();
         registry.add(session);
@@ -188,7 +245,7 @@ public final class SessionAcceptor implements Inbound {
         // The path first, then the relay: a destination that resets at once must find a path to send RESET on.
         boolean[] relayed = {false};
         try {
-            carry(session, 0, "0 (" + from + ")", socket, codec, reader, () -> {
+            return carry(session, 0, "0 (" + from + ")", socket, codec, reader, () -> {
                 relayed[0] = true;
                 Thread.ofVirtual().name("mpp-session-" + label).start(() -> relayToDestination(destination, session));
             });
@@ -225,8 +282,9 @@ public final class SessionAcceptor implements Inbound {
         }
     }
 
-    private void join(Socket socket, String from, FrameReader reader, FrameCodec codec, Frame.Join join,
-                      HandshakeTimer handshake) throws IOException {
+    /** @return whether the path ended cleanly and may carry another session */
+    private boolean join(Socket socket, String from, FrameReader reader, FrameCodec codec, Frame.Join join,
+                         HandshakeTimer handshake) throws IOException {
         Accepted entry = accepted.get(join.mid());
         if (entry != null && entry.session().state() != Session.State.ESTABLISHED) {
             entry = null; // ended: its MID only lingers so that late paths are refused
@@ -240,30 +298,35 @@ public final class SessionAcceptor implements Inbound {
                     : !proofOk ? "its proof does not verify with mpp.peerKey: the opener holds another key"
                     : "its nonce was used before in this session (a replayed JOIN)");
             write(socket, codec, new Frame.JoinError(ErrorCode.AUTHENTICATION_FAILED, REFUSED));
-            return;
+            return false;
         }
         Session session = entry.session();
         if (session.pathsUp() >= settings.maxPathsPerSession()) {
             write(socket, codec, new Frame.JoinError(ErrorCode.TOO_MANY_PATHS, "the session has its "
                     + settings.maxPathsPerSession() + " paths"));
-            return;
+            return false;
         }
         write(socket, codec, new Frame.JoinOk(auth.prove(Transcript.joinOk(join.mid(), sessionNonce, join.nonce()))));
         handshake.done();
         int index = entry.paths().getAndIncrement();
-        carry(session, index, index + " (" + from + ")", socket, codec, reader, () -> {});
+        return carry(session, index, index + " (" + from + ")", socket, codec, reader, () -> {});
     }
 
-    /** Puts an accepted path into service and reads it until it ends. */
-    /** Puts an accepted path into service, runs {@code attached}, and reads the path until it ends. */
-    private void carry(Session session, int index, String name, Socket socket, FrameCodec codec, FrameReader reader,
-                       Runnable attached) throws IOException {
+    /**
+     * Puts an accepted path into service, runs {@code attached}, and reads the path until it ends.
+     *
+     * @return whether it ended cleanly and may carry another session
+     */
+    private boolean carry(Session session, int index, String name, Socket socket, FrameCodec codec, FrameReader reader,
+                          Runnable attached) throws IOException {
         socket.setSoTimeout(0);
         PathLink link = session.newPath(index, name, 1, Options.empty("options"), socket, codec, reader);
-        if (session.attach(link)) {
-            attached.run();
-            link.readLoop();
+        if (!session.attach(link)) {
+            return false;
         }
+        attached.run();
+        link.readLoop();
+        return !stopping && !settings.keepPaths().isZero() && link.finishForReuse(Session.CLOSE_LINGER_NANOS);
     }
 
     private boolean rememberOpenNonce(byte[] nonce) {

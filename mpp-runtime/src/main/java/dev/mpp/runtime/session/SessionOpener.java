@@ -30,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * Opens sessions for routes (docs/mpp-protocol.md, section 8.1 and 8.2): every path of the route
  * connects at once; the first one up carries OPEN, and data may flow as soon as OPEN-OK is back;
  * the others JOIN as they come up. For the session's life each path that fails is re-opened with
- * backoff and joins again.
+ * backoff and joins again. A path whose session ended cleanly waits in the {@link PathPool} for
+ * the next session on the same relay chain.
  */
-public final class SessionOpener {
+public final class SessionOpener implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SessionOpener.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -40,6 +41,7 @@ public final class SessionOpener {
     private final SessionSettings settings;
     private final ScheduledExecutorService timers;
     private final SessionRegistry registry;
+    private final PathPool pool;
 
     public SessionOpener(SessionPlugins plugins, SessionSettings settings, ScheduledExecutorService timers,
                          SessionRegistry registry) {
@@ -47,6 +49,13 @@ public final class SessionOpener {
         this.settings = settings;
         this.timers = timers;
         this.registry = registry;
+        this.pool = new PathPool(settings);
+    }
+
+    /** Closes the parked paths; sessions still open keep theirs until they end. */
+    @Override
+    public void close() {
+        pool.close();
     }
 
     /**
@@ -149,10 +158,13 @@ public final class SessionOpener {
         void runPath(int index) {
             Route.Path path = route.paths().get(index);
             Duration backoff = settings.reconnectBackoff();
+            PathPool.Chain chain = PathPool.Chain.of(path, route.framing());
             while (true) {
+                PathPool.Parked parked = pool.take(chain);
                 Socket socket;
                 try {
-                    socket = plugins.connector(path).connect(path, path.peer(), settings.connectTimeout());
+                    socket = parked != null ? parked.socket
+                            : plugins.connector(path).connect(path, path.peer(), settings.connectTimeout());
                 } catch (ConnectException e) {
                     if (!pathDown(path, "cannot connect: " + e.getMessage(), false) || !sleep(backoff)) {
                         return;
@@ -160,18 +172,24 @@ public final class SessionOpener {
                     backoff = longer(backoff);
                     continue;
                 }
-                boolean carried;
+                Carried carried;
                 long since = System.nanoTime();
                 try {
-                    carried = carry(index, path, socket);
+                    carried = carry(index, path, socket, parked != null ? parked.reader : null);
                 } catch (RuntimeException e) {
                     log.error("{}: path {}: unexpected failure", label, path.name(), e);
-                    carried = false;
-                } finally {
+                    carried = Carried.NO;
+                }
+                if (carried.reader() != null) {
+                    pool.park(chain, socket, carried.reader(), codec);
+                } else {
                     Quietly.close(socket);
                 }
+                if (carried.stale()) {
+                    continue; // the peer had closed the parked connection meanwhile: dial a new one at once
+                }
                 // Only a path that lasted starts over with the shortest wait; one that dies at once backs off.
-                if (carried && System.nanoTime() - since > settings.pathTimeout().toNanos()) {
+                if (carried.served() && System.nanoTime() - since > settings.pathTimeout().toNanos()) {
                     backoff = settings.reconnectBackoff();
                 }
                 if (over() || !sleep(backoff)) {
@@ -247,9 +265,9 @@ public final class SessionOpener {
          * Puts a connected path to use: OPEN if no session exists and no other path is opening it,
          * else JOIN once it exists.
          *
-         * @return whether the path carried the session
+         * @param parked the reader of a parked connection (its preface is done), or null for a new one
          */
-        private boolean carry(int index, Route.Path path, Socket socket) {
+        private Carried carry(int index, Route.Path path, Socket socket, FrameReader parked) {
             boolean opening;
             lock.lock();
             try {
@@ -257,38 +275,60 @@ public final class SessionOpener {
                     changed.awaitUninterruptibly();
                 }
                 if (over()) {
-                    return false;
+                    return parked != null ? Carried.keep(false, parked) : Carried.NO;
                 }
                 opening = session == null;
                 openInFlight |= opening;
             } finally {
                 lock.unlock();
             }
+            boolean answered = false;
             try {
                 socket.setSoTimeout((int) Math.max(1, settings.handshakeTimeout().toMillis()));
-                FrameReader reader = new FrameReader(socket.getInputStream());
-                PathLink link = opening ? open(index, path, socket, reader) : join(index, path, socket, reader);
+                FrameReader reader = parked != null ? parked : new FrameReader(socket.getInputStream());
+                Frame first = opening ? openFrame() : joinFrame();
+                Frame answer = handshake(socket, reader, first, parked == null);
+                answered = true;
+                PathLink link = opening ? opened(index, path, socket, reader, (Frame.Open) first, answer)
+                        : joined(index, path, socket, reader, (Frame.Join) first, answer);
                 if (link == null) {
-                    return false;
+                    return Carried.NO;
                 }
                 socket.setSoTimeout(0);
                 link.readLoop();
-                return true;
+                return link.finishForReuse(Session.CLOSE_LINGER_NANOS) ? Carried.keep(true, reader) : Carried.YES;
             } catch (IOException e) {
+                if (parked != null && !answered) {
+                    // Closed by the peer while parked (its keepPaths ran out first): not this path's failure.
+                    log.debug("{}: path {}: parked connection unusable: {}", label, path.name(), e.getMessage());
+                    if (opening) {
+                        lock.lock();
+                        try {
+                            openInFlight = false;
+                            changed.signalAll();
+                        } finally {
+                            lock.unlock();
+                        }
+                    }
+                    return Carried.STALE;
+                }
                 pathDown(path, (opening ? "OPEN failed: " : "JOIN failed: ") + e.getMessage(), opening);
-                return false;
+                return Carried.NO;
             }
         }
 
-        private PathLink open(int index, Route.Path path, Socket socket, FrameReader reader) throws IOException {
+        private Frame.Open openFrame() {
             Mid mid = Mid.random();
             byte[] nonce = randomNonce();
             long window = settings.bufferPackets();
             Frame.Open unsigned = new Frame.Open(mid, destination, Instant.now().getEpochSecond(), nonce,
                     new byte[Frame.PROOF_BYTES], window);
-            Frame.Open open = new Frame.Open(mid, destination, unsigned.time(), nonce, auth.prove(Transcript.open(unsigned)),
-                    window);
-            Frame answer = handshake(socket, reader, open);
+            return new Frame.Open(mid, destination, unsigned.time(), nonce, auth.prove(Transcript.open(unsigned)), window);
+        }
+
+        private PathLink opened(int index, Route.Path path, Socket socket, FrameReader reader, Frame.Open open,
+                                Frame answer) throws IOException {
+            Mid mid = open.mid();
             switch (answer) {
                 case Frame.OpenOk ok -> {
                     Frame.OpenOk unsignedOk = new Frame.OpenOk(ok.nonce(), new byte[Frame.PROOF_BYTES], ok.window());
@@ -344,7 +384,7 @@ public final class SessionOpener {
             }
         }
 
-        private PathLink join(int index, Route.Path path, Socket socket, FrameReader reader) throws IOException {
+        private Frame.Join joinFrame() {
             Session s;
             byte[] sNonce;
             lock.lock();
@@ -355,11 +395,21 @@ public final class SessionOpener {
                 lock.unlock();
             }
             byte[] joinNonce = randomNonce();
-            Frame.Join join = new Frame.Join(s.mid, joinNonce, auth.prove(Transcript.join(s.mid, sNonce, joinNonce)));
-            Frame answer = handshake(socket, reader, join);
+            return new Frame.Join(s.mid, joinNonce, auth.prove(Transcript.join(s.mid, sNonce, joinNonce)));
+        }
+
+        private PathLink joined(int index, Route.Path path, Socket socket, FrameReader reader, Frame.Join join,
+                                Frame answer) throws IOException {
+            byte[] sNonce;
+            lock.lock();
+            try {
+                sNonce = sessionNonce;
+            } finally {
+                lock.unlock();
+            }
             switch (answer) {
                 case Frame.JoinOk(byte[] proof) -> {
-                    if (!auth.verify(Transcript.joinOk(s.mid, sNonce, joinNonce), proof)) {
+                    if (!auth.verify(Transcript.joinOk(join.mid(), sNonce, join.nonce()), proof)) {
                         throw new IOException("JOIN-OK proof does not verify: the peer holds another key");
                     }
                     return attachOrNull(index, path, socket, reader);
@@ -375,11 +425,18 @@ public final class SessionOpener {
             return session.attach(link) ? link : null;
         }
 
-        /** Sends the preface and {@code first} in one write, checks the peer's preface, and returns its first frame. */
-        private Frame handshake(Socket socket, FrameReader reader, Frame first) throws IOException {
+        /**
+         * Sends the preface (on a new connection) and {@code first} in one write, checks the peer's
+         * preface, and returns its first frame.
+         */
+        private Frame handshake(Socket socket, FrameReader reader, Frame first, boolean withPreface) throws IOException {
+            byte[] frame = Frames.encode(codec, first);
+            if (!withPreface) {
+                socket.getOutputStream().write(frame);
+                return reader.next();
+            }
             Preface ours = new Preface(Preface.VERSION, route.framing());
             byte[] preface = ours.toBytes();
-            byte[] frame = Frames.encode(codec, first);
             byte[] both = new byte[preface.length + frame.length];
             System.arraycopy(preface, 0, both, 0, preface.length);
             System.arraycopy(frame, 0, both, preface.length, frame.length);
@@ -393,6 +450,21 @@ public final class SessionOpener {
                 case Preface.NeedMore n -> throw new IllegalStateException("preface() never returns NeedMore");
             }
             return reader.next();
+        }
+    }
+
+    /**
+     * How a path's turn ended: whether it served the session; whether it was a parked connection
+     * the peer had closed meanwhile (tried before it served: dial anew at once); and the reader of a
+     * connection that may carry the next session (null if it is to be closed).
+     */
+    private record Carried(boolean served, boolean stale, FrameReader reader) {
+        static final Carried YES = new Carried(true, false, null);
+        static final Carried NO = new Carried(false, false, null);
+        static final Carried STALE = new Carried(false, true, null);
+
+        static Carried keep(boolean served, FrameReader reader) {
+            return new Carried(served, false, reader);
         }
     }
 

@@ -9,11 +9,11 @@ import java.time.Duration;
  * @param bufferPackets the packets a direction may hold: the credit this node grants (its reorder
  *                      bound) and the most it keeps unacknowledged
  */
-public record SessionSettings(int packetSize, int bufferPackets, Duration pathTimeout, Duration keepalive,
+public record SessionSettings(int packetSize, int bufferPackets, Duration pathTimeout, Duration keepalive, Duration keepPaths,
                               Duration sessionDeadline, Duration reconnectBackoff, Duration reconnectBackoffMax,
                               int maxPathsPerSession, Duration connectTimeout, Duration handshakeTimeout) {
     public static SessionSettings of(MppConfig c) {
-        return new SessionSettings(c.packetSize(), c.sessionBuffer() / c.packetSize(), c.pathTimeout(), c.keepalive(),
+        return new SessionSettings(c.packetSize(), c.sessionBuffer() / c.packetSize(), c.pathTimeout(), c.keepalive(), c.keepPaths(),
                 c.sessionDeadline(), c.reconnectBackoff(), c.reconnectBackoffMax(), c.maxPathsPerSession(),
                 c.connectTimeout(), c.handshakeTimeout());
     }

@@ -45,10 +45,15 @@ final class MultipathFixture implements AutoCloseable {
      * @param mppExtra   extra members of both nodes' mpp sections, or ""
      */
     static MultipathFixture start(List<String> relays, String routeExtra, String mppExtra) {
-        RunningNode peer = RunningNode.start("{\"mpp\": {\"listen\": \"127.0.0.1:0\", \"peerKey\": \"" + KEY + "\", " + FAST
-                + mppExtra + "}}");
+        return start(relays, routeExtra, mppExtra, mppExtra);
+    }
+
+    /** As {@link #start(List, String, String)}, with different extra mpp members for node B ({@code peerExtra}) and A. */
+    static MultipathFixture start(List<String> relays, String routeExtra, String peerExtra, String nodeExtra) {
+        RunningNode peer = RunningNode.start("{\"mpp\": {\"listen\": \"127.0.0.1:0\", \"peerKey\": \"" + KEY + "\", "
+                + fast(peerExtra) + "}}");
         try {
-            return new MultipathFixture(peer, nodeTo(peer.peerHostPort(), KEY, relays, routeExtra, mppExtra));
+            return new MultipathFixture(peer, nodeTo(peer.peerHostPort(), KEY, relays, routeExtra, nodeExtra));
         } catch (RuntimeException e) {
             peer.close();
             throw e;
@@ -62,9 +67,14 @@ final class MultipathFixture implements AutoCloseable {
             String via = relays.get(i).equals(DIRECT) ? "" : ", \"via\": [\"" + relays.get(i) + "\"]";
             paths.add("{\"name\": \"p" + i + "\"" + via + "}");
         }
-        return RunningNode.start("{\"socks\": {\"listen\": \"127.0.0.1:0\"}, \"mpp\": {\"peerKey\": \"" + key + "\", " + FAST
-                + mppExtra + "}, \"routes\": [{\"match\": [\"127.0.0.1\"], \"peer\": \"" + peer + "\", \"paths\": ["
+        return RunningNode.start("{\"socks\": {\"listen\": \"127.0.0.1:0\"}, \"mpp\": {\"peerKey\": \"" + key + "\", "
+                + fast(mppExtra) + "}, \"routes\": [{\"match\": [\"127.0.0.1\"], \"peer\": \"" + peer + "\", \"paths\": ["
                 + paths.stream().collect(Collectors.joining(", ")) + "]" + routeExtra + "}]}");
+    }
+
+    /** {@link #FAST} and {@code mppExtra}; paths stay parked between sessions for 1 s unless {@code mppExtra} says otherwise. */
+    private static String fast(String mppExtra) {
+        return FAST + (mppExtra.contains("\"keepPaths\"") ? "" : ", \"keepPaths\": \"1s\"") + mppExtra;
     }
 
     /** A client connection through node A's SOCKS5 listener (the JDK's own SOCKS client). */
