@@ -11,7 +11,11 @@
 #                      kernel MPTCP, one subflow per route, IP-forwarded by the relay hosts
 #        mpp-NAME      MPP node A in the client namespace, one route whose three paths go through
 #                      the three Dantes to node B's peer port in the server namespace; both nodes
-#                      use scheduler NAME (B's sends the download). One unrecorded 8 MiB warm-up.
+#                      use scheduler NAME (B's sends the download). An unrecorded warm-up of
+#                      8 MiB each way first: the JIT compiles, and the session's paths stay open
+#                      (keepPaths) for the measured ones, as on a node in use
+#        cold-NAME     the same with "keepPaths": "0s": each session opens its own paths (TCP,
+#                      SOCKS5 and JOIN per path, then TCP's start), as the first session does
 #      Download: from bench/HttpSource.java, SHA-256 checked against the same bytes fetched on the
 #      server's loopback. Upload: those bytes sent to bench/testbed/sink.py on the server (an MPTCP
 #      listener that keeps listening, so kernel MPTCP can join it), SHA-256 checked there; its time
@@ -29,11 +33,12 @@
 # Usage
 #   bench/aggregate.sh SCENARIO [--size BYTES] [--schedulers "A B"] [--methods "single mptcp mpp"]
 #                      [--plot-scheduler NAME] [--no-write] [--note TEXT]
+#     (methods: "single mptcp mpp cold"; cold runs the plotted scheduler only)
 #     SCENARIO           one of `bench/testbed.sh scenarios`, or `all` for every one in turn (the
 #                        whole table of docs/benchmarks.md; about 45 minutes)
 #     --size BYTES       bytes per transfer (default 104857600; docs are written only for that size)
 #     --schedulers LIST  MPP schedulers to run (default: every scheduler `mpp plugins` lists)
-#     --methods LIST     which of "single mptcp mpp" to run (quick runs; docs need all of them)
+#     --methods LIST     which of "single mptcp mpp cold" to run (quick runs; docs need all of them)
 #     --plot-scheduler   whose run is plotted (default latency-aware if there, else round-robin)
 #     --no-write         print the results only
 #     --note TEXT        a line added to the docs section
@@ -54,7 +59,7 @@ source "$here/testbed.sh"
 default_size=104857600
 size=$default_size
 schedulers=""
-all_methods=(single mptcp mpp)
+all_methods=(single mptcp mpp cold)
 methods=("${all_methods[@]}")
 plot_scheduler=""
 write=true
@@ -137,14 +142,16 @@ cpu_ticks() {
 
 # ---- MPP nodes --------------------------------------------------------------------------------
 key="mpp-testbed-peer-key-0123456789abcdef-xyz"
+# Starts nodes A and B with scheduler $1 and the extra mpp members $2 (besides MPP_MPP_OPTS).
 start_mpp() {
-  local sched=$1
+  local sched=$1 opts=${MPP_MPP_OPTS:-}
+  [ -z "${2:-}" ] || opts=${opts:+$opts, }$2
   printf '{"mpp": {"listen": "0.0.0.0:7700", "peerKey": "%s", "scheduler": "%s"%s}}\n' \
-    "$key" "$sched" "${MPP_MPP_OPTS:+, $MPP_MPP_OPTS}" >"$work/b.json"
+    "$key" "$sched" "${opts:+, $opts}" >"$work/b.json"
   cat >"$work/a.json" <<EOF
 {
   "socks": {"listen": "127.0.0.1:1080"},
-  "mpp": {"peerKey": "$key"${MPP_MPP_OPTS:+, $MPP_MPP_OPTS}},
+  "mpp": {"peerKey": "$key"${opts:+, $opts}},
   "routes": [{
     "match": ["$tb_server"],
     "peer": "$tb_server:7700",
@@ -177,7 +184,7 @@ download_cmd() {
   case $1 in
     single-*) local i=${1#single-}; echo "curl --socks5 10.99.1$i.2:$tb_relay_port http://10.99.2$i.2:$tb_source_port/$size" ;;
     mptcp) echo "mptcpize run curl http://$tb_server:$tb_source_port/$size" ;;
-    mpp-*) echo "curl --socks5 127.0.0.1:1080 http://$tb_server:$tb_source_port/$size" ;;
+    mpp-*|cold-*) echo "curl --socks5 127.0.0.1:1080 http://$tb_server:$tb_source_port/$size" ;;
   esac
 }
 
@@ -185,7 +192,7 @@ upload_cmd() {
   case $1 in
     single-*) local i=${1#single-}; echo "ncat --send-only --proxy 10.99.1$i.2:$tb_relay_port --proxy-type socks5 10.99.2$i.2 $tb_sink_port" ;;
     mptcp) echo "mptcpize run ncat --send-only $tb_server $tb_sink_port" ;;
-    mpp-*) echo "ncat --send-only --proxy 127.0.0.1:1080 --proxy-type socks5 $tb_server $tb_sink_port" ;;
+    mpp-*|cold-*) echo "ncat --send-only --proxy 127.0.0.1:1080 --proxy-type socks5 $tb_server $tb_sink_port" ;;
   esac
 }
 
@@ -262,6 +269,22 @@ transfer() {
     'BEGIN { printf "%.3f %d %.2f %s\n", t1 - t0, b, c / hz, f }'
 }
 
+# The unrecorded warm-up through MPP: 8 MiB down, then 8 MiB up, each checked for length.
+warm_up() {
+  local got
+  got=$(in_ns mtb-cli curl -sS -o /dev/null -w '%{size_download}' --socks5 127.0.0.1:1080 "http://$tb_server:$tb_source_port/8388608")
+  [ "$got" = 8388608 ] || { echo "$current: warm-up download got $got bytes" >&2; return 1; }
+  rm -f "$work/warm" "$work/warm.end"
+  tb_start sink mtb-dst python3 "$here/testbed/sink.py" "$tb_sink_port" "$work/warm"
+  tb_wait_listen sink mtb-dst "$tb_sink_port"
+  # shellcheck disable=SC2046
+  head -c 8388608 "$work/payload" | timeout 120 ip netns exec mtb-cli $(upload_cmd "$current") ||
+    { echo "$current: warm-up upload failed" >&2; return 1; }
+  for _ in $(seq 600); do [ -s "$work/warm.end" ] && break; sleep 0.1; done
+  tb_stop sink
+  [ "$(stat -c %s "$work/warm" 2>/dev/null)" = 8388608 ] || { echo "$current: warm-up upload incomplete" >&2; return 1; }
+}
+
 declare -A secs cpu failed_at
 # Runs method $1 down and up, sampling the routes, and records the results.
 measure() {
@@ -289,17 +312,18 @@ for m in "${methods[@]}"; do
     single) [ -n "$failure" ] || order+=(single-1 single-2 single-3) ;;
     mptcp) [ "$failure" = kill-relay ] || order+=(mptcp) ;;
     mpp) for s in "${schedulers[@]}"; do order+=("mpp-$s"); done ;;
+    cold) order+=("cold-$plot_scheduler") ;;
   esac
 done
 for method in "${order[@]}"; do
   case $method in
     single-*) cpu_groups="dante${method#single-}" ;;
-    mpp-*) cpu_groups="mpp-a mpp-b"; current=$method; start_mpp "${method#mpp-}"
-           in_ns mtb-cli curl -sS -o /dev/null --socks5 127.0.0.1:1080 "http://$tb_server:$tb_source_port/8388608" ;;
+    mpp-*) cpu_groups="mpp-a mpp-b"; current=$method; start_mpp "${method#mpp-}"; warm_up ;;
+    cold-*) cpu_groups="mpp-a mpp-b"; current=$method; start_mpp "${method#cold-}" '"keepPaths": "0s"'; warm_up ;;
     *) cpu_groups="" ;;
   esac
   measure "$method"
-  case $method in mpp-*) stop_mpp ;; esac
+  case $method in mpp-*|cold-*) stop_mpp ;; esac
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -364,6 +388,7 @@ label() {
     single-*) local i=${1#single-}; echo "single route $i (${rates[i - 1]} Mbit/s$([ "${rtts[i - 1]}" = 0 ] || echo " at ${rtts[i - 1]} ms")), plain TCP through relay $i" ;;
     mptcp) echo "kernel MPTCP over all routes" ;;
     mpp-*) echo "MPP ${1#mpp-}$([ "${1#mpp-}" = "$plot_scheduler" ] && echo " (plotted)")" ;;
+    cold-*) echo "MPP ${1#cold-}, paths not kept between sessions (\`keepPaths\` 0s: each transfer opens its own)" ;;
   esac
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
@@ -437,7 +462,7 @@ verdicts() {
 mpp_problems() {
   local m n=0
   for m in "${order[@]}"; do
-    case $m in mpp-*) n=$((n + $(cat "$out/mpp-a-$m.log" "$out/mpp-b-$m.log" 2>/dev/null | grep -cE ' (WARN|ERROR) ' || true))) ;; esac
+    case $m in mpp-*|cold-*) n=$((n + $(cat "$out/mpp-a-$m.log" "$out/mpp-b-$m.log" 2>/dev/null | grep -cE ' (WARN|ERROR) ' || true))) ;; esac
   done
   echo "$n"
 }
@@ -453,7 +478,9 @@ img=docs/img/testbed-$name.png
   echo "\`bench/HttpSource.java\`) and then up (ncat to a sink, \`bench/testbed/sink.py\`), SHA-256 checked; one transfer each, in the order shown."
   echo "single route: \`curl --socks5\` through that route's Dante; kernel MPTCP: \`mptcpize run curl\` /"
   echo "\`ncat\` to the server directly, one subflow per route; MPP: node A in the client namespace, one session over"
-  echo "three paths (one per Dante) to node B next to the server. tbf counts layer-2 bytes: the goodput ceiling is"
+  echo "three paths (one per Dante) to node B next to the server, after an unrecorded warm-up of 8 MiB each way whose"
+  echo "paths the measured sessions reuse (\`keepPaths\`, as on a node in use); the \"paths not kept\" row opens new paths for"
+  echo "every transfer, as the first session after a quiet minute does. tbf counts layer-2 bytes: the goodput ceiling is"
   echo "0.956 × the sum of the rates. Proxy CPU: the relay's (single route) or MPP A + B's CPU seconds per transfer."
   if [ -n "$failure" ]; then
     echo "Time lost to failover: the time the transfer took after the failure minus the time the bytes still to"

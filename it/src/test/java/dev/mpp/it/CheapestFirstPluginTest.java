@@ -89,7 +89,9 @@ class CheapestFirstPluginTest {
         // A large one spills over, in cost order.
         long size = 24L << 20;
         Map<String, Long> large = upload(a, socksPort, sink, size, 2);
-        assertEquals(size, large.values().stream().mapToLong(Long::longValue).sum(), large.toString());
+        long sent = large.values().stream().mapToLong(Long::longValue).sum();
+        // Re-injected copies (the receiver waiting, or the stream's tail) count as sent on the path that took them.
+        assertTrue(sent >= size && sent <= size + size / 20, "every byte went out, a few copies aside: " + large);
         assertTrue(large.get("r1") > large.get("r2") && large.get("r1") > large.get("r3"), "r1 carries the most: " + large);
         assertTrue(large.get("r2") > 0, "r1 alone cannot take 24 MiB at once, so r2 helps: " + large);
         assertTrue(large.get("r2") >= large.get("r3"), "r3 costs more than r2, so it gets no more: " + large);

@@ -20,7 +20,9 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -261,6 +263,7 @@ public final class Session implements Upstream, Resettable {
                     } else {
                         changed.signalAll();
                         checkDone();
+                        reinjectTail();
                     }
                 }
                 case Frame.Ping(long token) -> {
@@ -779,6 +782,54 @@ public final class Session implements Upstream, Resettable {
         slow.queueControl.penalise(clock.getAsLong(), slow.smoothedRtt);
     }
 
+    /**
+     * Our stream has ended, so no new packet will fill a path that has room: such a path takes a
+     * copy of a packet that a slower path holds, if the copy would arrive first (tail re-injection).
+     * Newest packets first, as the slow path delivers the oldest soonest: copies and originals meet
+     * in the middle, and the transfer no longer ends at the pace of its slowest path. Among the
+     * paths that would be sooner, the scheduler chooses, so a dear path takes copies only when the
+     * scheduler would give it data.
+     */
+    private void reinjectTail() {
+        if (!send.finQueued() || state != State.ESTABLISHED) {
+            return;
+        }
+        List<Packet> unacked = send.unacknowledged();
+        Map<PathLink, Long> upTo = new HashMap<>(); // per holder: its bytes in flight up to and including the packet
+        for (Packet p : unacked.reversed()) {
+            PathLink holder = p.path;
+            if (holder == null) {
+                continue;
+            }
+            long through = upTo.getOrDefault(holder, holder.inflightBytes);
+            upTo.put(holder, through - p.wireBytes());
+            if (p.sentNanos == 0 || p.copies != null && p.copies.stream().anyMatch(c -> !c.settled)) {
+                continue; // not written yet (it goes first there anyway), or a copy is already on its way
+            }
+            double onHolder = arrival(holder, through);
+            List<PathView> sooner = new ArrayList<>();
+            for (PathLink l : paths) {
+                if (l != holder && l.isUp() && !l.suspect && l.hasRoom(p.wireBytes())
+                        && arrival(l, l.inflightBytes + p.wireBytes()) < onHolder) {
+                    sooner.add(l);
+                }
+            }
+            PathLink target = sooner.isEmpty() ? null : choose(sooner, p);
+            if (target != null) {
+                copy(p, target, target.reinjections);
+                target.packetsResent++;
+            }
+        }
+    }
+
+    /** Seconds until {@code bytes} given to {@code p} have arrived; never, for a path not measured yet. */
+    private static double arrival(PathLink p, long bytes) {
+        if (p.deliveryRate() <= 0 || p.minRtt < 0) {
+            return Double.MAX_VALUE;
+        }
+        return (double) bytes / p.deliveryRate() + p.minRtt / 2e9;
+    }
+
     /** Whether a packet given to {@code a} now would arrive before one given to {@code b}. */
     private static boolean sooner(PathLink a, PathLink b, int packetBytes) {
         return expectedArrival(a, packetBytes) < expectedArrival(b, packetBytes);
@@ -790,10 +841,7 @@ public final class Session implements Upstream, Resettable {
      * unmeasured path at once, re-injection counts it as never: a copy must go where it surely helps.
      */
     private static double expectedArrival(PathLink p, int packetBytes) {
-        if (p.deliveryRate() <= 0 || p.minRtt < 0) {
-            return Double.MAX_VALUE; // not measured yet: no reason to think it faster
-        }
-        return (double) (p.inflightBytes + packetBytes) / p.deliveryRate() + p.minRtt / 2e9;
+        return arrival(p, p.inflightBytes + packetBytes); // not measured yet: never, no reason to think it faster
     }
 
     /** The scheduler's paths for a new packet, first where it counts as sent; empty to wait. */
