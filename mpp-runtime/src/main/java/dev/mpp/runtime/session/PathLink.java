@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -225,7 +226,7 @@ final class PathLink implements PathView {
                 return false;
             }
             if (!closeWritten) {
-                socket.getOutputStream().write(Frames.encode(codec, new Frame.Close()));
+                Frames.writeWithin(socket, codec, new Frame.Close(), Duration.ofNanos(lingerNanos));
                 closeWritten = true;
             }
             return !socket.isClosed();

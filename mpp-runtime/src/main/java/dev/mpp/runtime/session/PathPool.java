@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,53 +52,105 @@ final class PathPool implements AutoCloseable {
         final Socket socket;
         final FrameReader reader;
         final FrameCodec codec;
+        /** The last round trip seen on it (its session's smoothed RTT, then each PING's), or -1. */
+        volatile long rttNanos;
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition taken = lock.newCondition();
         /** Guarded by {@link #lock}: handed to a session, or closed. */
         private boolean gone;
 
-        Parked(Socket socket, FrameReader reader, FrameCodec codec) {
+        Parked(Socket socket, FrameReader reader, FrameCodec codec, long rttNanos) {
             this.socket = socket;
             this.reader = reader;
             this.codec = codec;
+            this.rttNanos = rttNanos;
         }
 
-        /** Takes the connection from its keeper: false if the keeper found it dead first. */
-        private boolean claim() {
-            lock.lock();
-            try { // the keeper holds the lock through a PING and its PONG, so a claim never splits them
+        private enum Claim { TAKEN, BUSY, GONE }
+
+        /**
+         * Takes the connection from its keeper. BUSY while the keeper waits for a PONG: a session
+         * does not wait for that (up to the path timeout, if the connection died), it looks further.
+         */
+        private Claim claim(boolean wait) {
+            if (wait) {
+                lock.lock();
+            } else if (!lock.tryLock()) {
+                return Claim.BUSY;
+            }
+            try {
                 if (gone) {
-                    return false;
+                    return Claim.GONE;
                 }
                 gone = true;
                 taken.signal();
-                return true;
+                return Claim.TAKEN;
             } finally {
                 lock.unlock();
             }
         }
     }
 
+    /** Whether a connection for {@code chain} is parked. */
+    synchronized boolean has(Chain chain) {
+        ArrayDeque<Parked> q = parked.get(chain);
+        return q != null && !q.isEmpty();
+    }
+
     /** A parked connection for {@code chain}, the most recently used first, or null. */
     Parked take(Chain chain) {
-        while (true) {
-            Parked p;
+        List<Parked> busy = new ArrayList<>();
+        try {
+            while (true) {
+                Parked p;
+                synchronized (this) {
+                    ArrayDeque<Parked> q = parked.get(chain);
+                    p = q == null ? null : q.pollLast();
+                }
+                if (p == null) {
+                    return null;
+                }
+                switch (p.claim(false)) {
+                    case TAKEN -> {
+                        return p;
+                    }
+                    case BUSY -> busy.add(p);
+                    case GONE -> { }
+                }
+            }
+        } finally {
             synchronized (this) {
-                ArrayDeque<Parked> q = parked.get(chain);
-                p = q == null ? null : q.pollLast();
-            }
-            if (p == null) {
-                return null;
-            }
-            if (p.claim()) {
-                return p;
+                if (!busy.isEmpty()) {
+                    parked.computeIfAbsent(chain, c -> new ArrayDeque<>()).addAll(busy);
+                }
             }
         }
     }
 
-    /** Keeps {@code socket} for the next session on {@code chain}, or closes it if there is no room or reuse is off. */
-    void park(Chain chain, Socket socket, FrameReader reader, FrameCodec codec) {
-        Parked p = new Parked(socket, reader, codec);
+    /**
+     * How long a session waits for the answer on a parked connection before it counts the
+     * connection as dead and dials a new one: a few of its round trips, not the handshake timeout.
+     */
+    Duration answerTimeout(Parked p) {
+        long rtt = p.rttNanos > 0 ? p.rttNanos : settings.handshakeTimeout().toNanos();
+        long nanos = Math.max(MIN_ANSWER_NANOS, 4 * rtt);
+        return Duration.ofNanos(Math.min(nanos, settings.handshakeTimeout().toNanos()));
+    }
+
+    private static final long MIN_ANSWER_NANOS = Duration.ofMillis(250).toNanos();
+
+    /** Before OPEN, whose answer waits for the destination: whether the peer still answers PING on {@code p}. */
+    boolean answers(Parked p) {
+        return ping(p, answerTimeout(p)) == null;
+    }
+
+    /**
+     * Keeps {@code socket} for the next session on {@code chain}, or closes it if there is no room or reuse is off.
+     *
+     * @param rttNanos its last smoothed RTT, or -1
+     */
+    void park(Chain chain, Socket socket, FrameReader reader, FrameCodec codec, long rttNanos) {
+        Parked p = new Parked(socket, reader, codec, rttNanos);
         reader.onRead(() -> {});
         synchronized (this) {
             ArrayDeque<Parked> q = parked.computeIfAbsent(chain, c -> new ArrayDeque<>());
@@ -123,7 +176,7 @@ final class PathPool implements AutoCloseable {
                     break;
                 }
                 if (now - nextPing >= 0) {
-                    String problem = ping(p);
+                    String problem = ping(p, settings.pathTimeout());
                     if (problem != null) {
                         why = problem;
                         break;
@@ -152,16 +205,19 @@ final class PathPool implements AutoCloseable {
         Quietly.close(p.socket);
     }
 
-    /** One PING and its PONG; the problem, or null if the peer answered. */
-    private String ping(Parked p) {
+    /** One PING and its PONG within {@code timeout}; the problem, or null if the peer answered. */
+    private static String ping(Parked p, Duration timeout) {
         try {
             long token = System.nanoTime();
-            p.socket.setSoTimeout((int) Math.max(1, settings.pathTimeout().toMillis()));
-            p.socket.getOutputStream().write(Frames.encode(p.codec, new Frame.Ping(token)));
+            p.socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
+            Frames.writeWithin(p.socket, p.codec, new Frame.Ping(token), timeout);
             Frame answer = p.reader.next();
             p.socket.setSoTimeout(0);
-            return answer instanceof Frame.Pong(long t) && t == token ? null
-                    : "the peer answered PING with " + answer.getClass().getSimpleName().toUpperCase();
+            if (answer instanceof Frame.Pong(long t) && t == token) {
+                p.rttNanos = System.nanoTime() - token;
+                return null;
+            }
+            return "the peer answered PING with " + answer.getClass().getSimpleName().toUpperCase();
         } catch (IOException e) {
             return e.getMessage();
         }
@@ -177,9 +233,8 @@ final class PathPool implements AutoCloseable {
             parked.clear();
         }
         for (Parked p : all) {
-            if (p.claim()) {
-                Quietly.close(p.socket);
-            }
+            Quietly.close(p.socket); // first: a keeper blocked on it lets go
+            p.claim(true);
         }
     }
 }

@@ -796,12 +796,15 @@ public final class Session implements Upstream, Resettable {
         }
         List<Packet> unacked = send.unacknowledged();
         Map<PathLink, Long> upTo = new HashMap<>(); // per holder: its bytes in flight up to and including the packet
+        for (PathLink l : paths) {
+            upTo.put(l, l.inflightBytes); // before this pass: the copies it queues go after the holder's own packets
+        }
         for (Packet p : unacked.reversed()) {
             PathLink holder = p.path;
-            if (holder == null) {
+            if (holder == null || !upTo.containsKey(holder)) {
                 continue;
             }
-            long through = upTo.getOrDefault(holder, holder.inflightBytes);
+            long through = upTo.get(holder);
             upTo.put(holder, through - p.wireBytes());
             if (p.sentNanos == 0 || p.copies != null && p.copies.stream().anyMatch(c -> !c.settled)) {
                 continue; // not written yet (it goes first there anyway), or a copy is already on its way
@@ -817,6 +820,7 @@ public final class Session implements Upstream, Resettable {
             PathLink target = sooner.isEmpty() ? null : choose(sooner, p);
             if (target != null) {
                 copy(p, target, target.reinjections);
+                p.reinjected = true; // its ACK most likely comes from the copy: no credit to the holder (see acknowledged)
                 target.packetsResent++;
             }
         }

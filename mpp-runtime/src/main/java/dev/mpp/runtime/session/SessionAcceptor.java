@@ -137,6 +137,7 @@ public final class SessionAcceptor implements Inbound {
                 }
             };
             timer = () -> {};
+            reader.onRead(() -> {}); // the ended session's liveness no longer matters
             first = reusable ? nextSession(socket, reader, codec) : null;
         }
     }
@@ -157,7 +158,7 @@ public final class SessionAcceptor implements Inbound {
                 socket.setSoTimeout((int) Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left),
                         settings.pathTimeout().toMillis())));
                 switch (reader.next()) {
-                    case Frame.Ping(long token) -> write(socket, codec, new Frame.Pong(token));
+                    case Frame.Ping(long token) -> Frames.writeWithin(socket, codec, new Frame.Pong(token), settings.pathTimeout());
                     case Frame.Open open -> {
                         return open;
                     }

@@ -160,7 +160,7 @@ public final class SessionOpener implements AutoCloseable {
             Duration backoff = settings.reconnectBackoff();
             PathPool.Chain chain = PathPool.Chain.of(path, route.framing());
             while (true) {
-                PathPool.Parked parked = pool.take(chain);
+                PathPool.Parked parked = pool.has(chain) && awaitOpenSettled() ? pool.take(chain) : null;
                 Socket socket;
                 try {
                     socket = parked != null ? parked.socket
@@ -175,18 +175,18 @@ public final class SessionOpener implements AutoCloseable {
                 Carried carried;
                 long since = System.nanoTime();
                 try {
-                    carried = carry(index, path, socket, parked != null ? parked.reader : null);
+                    carried = carry(index, path, socket, parked);
                 } catch (RuntimeException e) {
                     log.error("{}: path {}: unexpected failure", label, path.name(), e);
                     carried = Carried.NO;
                 }
                 if (carried.reader() != null) {
-                    pool.park(chain, socket, carried.reader(), codec);
+                    pool.park(chain, socket, carried.reader(), codec, carried.rttNanos());
                 } else {
                     Quietly.close(socket);
                 }
-                if (carried.stale()) {
-                    continue; // the peer had closed the parked connection meanwhile: dial a new one at once
+                if (carried.stale() && !over()) {
+                    continue; // the parked connection no longer answers: dial a new one at once
                 }
                 // Only a path that lasted starts over with the shortest wait; one that dies at once backs off.
                 if (carried.served() && System.nanoTime() - since > settings.pathTimeout().toNanos()) {
@@ -196,6 +196,24 @@ public final class SessionOpener implements AutoCloseable {
                     return;
                 }
                 backoff = longer(backoff);
+            }
+        }
+
+        /**
+         * Waits while another path's OPEN is in flight: a parked connection is for JOIN then, and a
+         * claimed one would sit unwatched meanwhile.
+         *
+         * @return false if the attempt is over
+         */
+        private boolean awaitOpenSettled() {
+            lock.lock();
+            try {
+                while (session == null && failure == null && openInFlight) {
+                    changed.awaitUninterruptibly();
+                }
+                return !over();
+            } finally {
+                lock.unlock();
             }
         }
 
@@ -265,9 +283,9 @@ public final class SessionOpener implements AutoCloseable {
          * Puts a connected path to use: OPEN if no session exists and no other path is opening it,
          * else JOIN once it exists.
          *
-         * @param parked the reader of a parked connection (its preface is done), or null for a new one
+         * @param parked a parked connection (its preface is done), or null for a new one
          */
-        private Carried carry(int index, Route.Path path, Socket socket, FrameReader parked) {
+        private Carried carry(int index, Route.Path path, Socket socket, PathPool.Parked parked) {
             boolean opening;
             lock.lock();
             try {
@@ -275,7 +293,7 @@ public final class SessionOpener implements AutoCloseable {
                     changed.awaitUninterruptibly();
                 }
                 if (over()) {
-                    return parked != null ? Carried.keep(false, parked) : Carried.NO;
+                    return parked != null ? Carried.keep(false, parked.reader, parked.rttNanos) : Carried.NO;
                 }
                 opening = session == null;
                 openInFlight |= opening;
@@ -284,8 +302,14 @@ public final class SessionOpener implements AutoCloseable {
             }
             boolean answered = false;
             try {
-                socket.setSoTimeout((int) Math.max(1, settings.handshakeTimeout().toMillis()));
-                FrameReader reader = parked != null ? parked : new FrameReader(socket.getInputStream());
+                // OPEN's answer waits for B to reach the destination: first make sure a parked connection still answers.
+                // JOIN's comes at once: on a parked connection, a few round trips without it mean the connection is dead.
+                if (parked != null && opening && !pool.answers(parked)) {
+                    throw new IOException("no PONG within " + pool.answerTimeout(parked).toMillis() + " ms");
+                }
+                Duration answerTimeout = parked != null && !opening ? pool.answerTimeout(parked) : settings.handshakeTimeout();
+                socket.setSoTimeout((int) Math.max(1, answerTimeout.toMillis()));
+                FrameReader reader = parked != null ? parked.reader : new FrameReader(socket.getInputStream());
                 Frame first = opening ? openFrame() : joinFrame();
                 Frame answer = handshake(socket, reader, first, parked == null);
                 answered = true;
@@ -296,10 +320,11 @@ public final class SessionOpener implements AutoCloseable {
                 }
                 socket.setSoTimeout(0);
                 link.readLoop();
-                return link.finishForReuse(Session.CLOSE_LINGER_NANOS) ? Carried.keep(true, reader) : Carried.YES;
+                boolean reusable = !settings.keepPaths().isZero() && link.finishForReuse(Session.CLOSE_LINGER_NANOS);
+                return reusable ? Carried.keep(true, reader, link.smoothedRttNanos()) : Carried.YES;
             } catch (IOException e) {
                 if (parked != null && !answered) {
-                    // Closed by the peer while parked (its keepPaths ran out first): not this path's failure.
+                    // Closed by the peer while parked (its keepPaths ran out first), or dead: not this path's failure.
                     log.debug("{}: path {}: parked connection unusable: {}", label, path.name(), e.getMessage());
                     if (opening) {
                         lock.lock();
@@ -458,13 +483,13 @@ public final class SessionOpener implements AutoCloseable {
      * the peer had closed meanwhile (tried before it served: dial anew at once); and the reader of a
      * connection that may carry the next session (null if it is to be closed).
      */
-    private record Carried(boolean served, boolean stale, FrameReader reader) {
-        static final Carried YES = new Carried(true, false, null);
-        static final Carried NO = new Carried(false, false, null);
-        static final Carried STALE = new Carried(false, true, null);
+    private record Carried(boolean served, boolean stale, FrameReader reader, long rttNanos) {
+        static final Carried YES = new Carried(true, false, null, -1);
+        static final Carried NO = new Carried(false, false, null, -1);
+        static final Carried STALE = new Carried(false, true, null, -1);
 
-        static Carried keep(boolean served, FrameReader reader) {
-            return new Carried(served, false, reader);
+        static Carried keep(boolean served, FrameReader reader, long rttNanos) {
+            return new Carried(served, false, reader, rttNanos);
         }
     }
 

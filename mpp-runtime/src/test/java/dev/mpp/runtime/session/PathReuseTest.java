@@ -92,6 +92,21 @@ class PathReuseTest {
     }
 
     @Test
+    void aParkedPathThatStoppedAnsweringIsPassedOverWithoutWaitingOutTheHandshakeTimeout() throws Exception {
+        // With 30 s to answer a handshake, a session that waited on the silent parked path would not open
+        // within the route's 5 s connect timeout (MultipathFixture.FAST).
+        String slowHandshakes = ", \"keepPaths\": \"30s\", \"handshakeTimeout\": \"30s\"";
+        mpp = MultipathFixture.start(twoRelays(), ROUND_ROBIN, ROUND_ROBIN + slowHandshakes);
+        sessionCarriesBothWaysOnEveryPath(0);
+        relays.getFirst().stall(); // its parked connection stays open and says nothing
+        try {
+            mpp.transferBothWaysIntact(1 << 20, 1, () -> {});
+        } finally {
+            relays.getFirst().pass();
+        }
+    }
+
+    @Test
     void withKeepPathsZeroEverySessionDialsItsOwnPaths() throws Exception {
         mpp = MultipathFixture.start(twoRelays(), ROUND_ROBIN, ROUND_ROBIN + ", \"keepPaths\": \"0s\"");
         sessionCarriesBothWaysOnEveryPath(0);
