@@ -212,12 +212,13 @@ final class PathLink implements PathView {
     }
 
     /**
-     * After {@link #readLoop} returned: whether the TCP connection is quiet both ways and may carry
-     * another session (docs/mpp-protocol.md, section 10). It is when the peer's CLOSE arrived and
-     * ours went out; if our writer stopped before writing CLOSE (it stops once the path is down),
-     * CLOSE is written here, on the reader's thread, as no one else writes any more.
+     * After {@link #readLoop} returned: answers the peer's CLOSE if our writer stopped before writing
+     * ours (it stops once the path is down; CLOSE is then written here, on the reader's thread, as no
+     * one else writes any more), and says whether the TCP connection is now quiet both ways, so it
+     * could carry another session (docs/mpp-protocol.md, sections 10 and 10.1): the peer's CLOSE
+     * arrived, ours went out, and the session was not reset.
      */
-    boolean finishForReuse(long lingerNanos) {
+    boolean completeCloseExchange(long lingerNanos) {
         try {
             if (!writerDone.await(lingerNanos, TimeUnit.NANOSECONDS)) {
                 return false; // still stuck in a write: the peer is not reading

@@ -282,7 +282,7 @@ public final class Session implements Upstream, Resettable {
                 }
                 case Frame.Close() -> {
                     // The reader stops here; the path's owner answers CLOSE if we have not, and keeps the
-                    // connection for another session or closes it (PathLink.finishForReuse).
+                    // connection for another session or closes it (PathLink.completeCloseExchange).
                     link.closeReceived = true;
                     // UP: the peer retires this path alone, and what it held goes elsewhere.
                     takeDown(link, link.phase == PathLink.Phase.UP ? "the peer closed it" : "closed");

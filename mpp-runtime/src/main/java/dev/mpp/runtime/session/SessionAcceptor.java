@@ -327,7 +327,8 @@ public final class SessionAcceptor implements Inbound {
         }
         attached.run();
         link.readLoop();
-        return !stopping && !settings.keepPaths().isZero() && link.finishForReuse(Session.CLOSE_LINGER_NANOS);
+        // Answers the opener's CLOSE either way (section 10); keeps the connection only if reuse is on.
+        return !stopping && link.completeCloseExchange(Session.CLOSE_LINGER_NANOS) && !settings.keepPaths().isZero();
     }
 
     private boolean rememberOpenNonce(byte[] nonce) {

@@ -320,7 +320,8 @@ public final class SessionOpener implements AutoCloseable {
                 }
                 socket.setSoTimeout(0);
                 link.readLoop();
-                boolean reusable = !settings.keepPaths().isZero() && link.finishForReuse(Session.CLOSE_LINGER_NANOS);
+                // Answers the peer's CLOSE either way (section 10); keeps the connection only if reuse is on.
+                boolean reusable = link.completeCloseExchange(Session.CLOSE_LINGER_NANOS) && !settings.keepPaths().isZero();
                 return reusable ? Carried.keep(true, reader, link.smoothedRttNanos()) : Carried.YES;
             } catch (IOException e) {
                 if (parked != null && !answered) {
