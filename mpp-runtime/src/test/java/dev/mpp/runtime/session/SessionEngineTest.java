@@ -132,6 +132,41 @@ class SessionEngineTest {
         }
     }
 
+    /**
+     * Once both streams have ended here (our client is gone), what is still unacknowledged may sit on
+     * a slow path or wait for a path to be replaced: the session deadline (1 min here) counts from
+     * the peer's last acknowledgement, not from the close.
+     */
+    @Test
+    void afterTheLocalEndTheSessionIsResetOnlyOnceThePeerHasAcknowledgedNothingForTheSessionDeadline()
+            throws IOException {
+        try (SessionBench bench = new SessionBench(CREDIT)) {
+            Peer peer = bench.path(0, "only");
+            peer.attach();
+            write(bench, Arrays.copyOf(STREAM, 3 * PACKET));
+            bench.session.shutdownOutput();
+            for (int seq = 0; seq <= 3; seq++) {
+                assertEquals(seq, seq(peer.nextPacket()), "three packets, then the FIN");
+            }
+            peer.send(new Frame.Fin(0)); // the peer's stream is empty
+            assertEquals(-1, bench.session.input().read(), "the peer's end of stream");
+            bench.session.close(); // our client is gone; nothing of our stream is acknowledged yet
+
+            bench.advance(Duration.ofSeconds(50));
+            bench.tick();
+            peer.send(ack(1)); // packet 0 arrived: the stream still moves
+            bench.advance(Duration.ofSeconds(50));
+            bench.tick();
+            assertEquals(Session.State.ESTABLISHED, bench.session.state(),
+                    "100 s after the close but 50 s after the last acknowledgement: still waiting");
+
+            peer.send(ack(1)); // the path is alive, but nothing new is acknowledged
+            bench.advance(Duration.ofSeconds(11));
+            bench.tick();
+            assertEquals(Session.State.RESET, bench.session.state(), "61 s without a new acknowledgement");
+        }
+    }
+
     /** The slow path and the fast one, each with its peer. */
     private record Paths(Peer slow, Peer fast) {}
 
