@@ -234,15 +234,25 @@ mend_failure() {
 }
 
 # ---- transfers --------------------------------------------------------------------------------
+# Starts the upload sink on the server, writing file $1 (and $1.end once it has every byte).
+start_sink() {
+  rm -f "$1" "$1.end"
+  tb_start sink mtb-dst python3 "$here/testbed/sink.py" "$tb_sink_port" "$1"
+  tb_wait_listen sink mtb-dst "$tb_sink_port"
+}
+
+# Whether the sink finished file $1 within $2 tenths of a second.
+sink_finished() {
+  for _ in $(seq "$2"); do [ -s "$1.end" ] && return 0; sleep 0.1; done
+  return 1
+}
+
 # One transfer ($1 = down or up) with method $2; prints "seconds bytes cpu-seconds failed-at
 # bytes-at-failure" (the last two "- -" without a failure) and fails unless the bytes are intact.
 transfer() {
   local dir=$1 method=$2 t0 t1 result bytes sha fail_pid="" failed="- - -" c0 c1
   rm -f "$work/failed" "$work/received" "$work/received.end"
-  if [ "$dir" = up ]; then
-    tb_start sink mtb-dst python3 "$here/testbed/sink.py" "$tb_sink_port" "$work/received"
-    tb_wait_listen sink mtb-dst "$tb_sink_port"
-  fi
+  [ "$dir" = down ] || start_sink "$work/received"
   c0=$(cpu_ticks); t0=$(now)
   [ -n "$failure" ] && { inject_failure "$t0" "$work/received" & fail_pid=$!; }
   if [ "$dir" = down ]; then
@@ -254,8 +264,7 @@ transfer() {
     # shellcheck disable=SC2046
     timeout 600 ip netns exec mtb-cli $(upload_cmd "$method") <"$work/payload" ||
       { echo "$method: upload failed; logs in $out" >&2; return 1; }
-    for _ in $(seq 6000); do [ -s "$work/received.end" ] && break; sleep 0.1; done
-    [ -s "$work/received.end" ] || { echo "$method: the sink never finished" >&2; return 1; }
+    sink_finished "$work/received" 6000 || { echo "$method: the sink never finished" >&2; return 1; }
     t1=$(cat "$work/received.end")
     tb_stop sink
   fi
@@ -274,13 +283,11 @@ warm_up() {
   local got
   got=$(in_ns mtb-cli curl -sS -o /dev/null -w '%{size_download}' --socks5 127.0.0.1:1080 "http://$tb_server:$tb_source_port/8388608")
   [ "$got" = 8388608 ] || { echo "$current: warm-up download got $got bytes" >&2; return 1; }
-  rm -f "$work/warm" "$work/warm.end"
-  tb_start sink mtb-dst python3 "$here/testbed/sink.py" "$tb_sink_port" "$work/warm"
-  tb_wait_listen sink mtb-dst "$tb_sink_port"
+  start_sink "$work/warm"
   # shellcheck disable=SC2046
   head -c 8388608 "$work/payload" | timeout 120 ip netns exec mtb-cli $(upload_cmd "$current") ||
     { echo "$current: warm-up upload failed" >&2; return 1; }
-  for _ in $(seq 600); do [ -s "$work/warm.end" ] && break; sleep 0.1; done
+  sink_finished "$work/warm" 600 || true # the size check below says what went wrong
   tb_stop sink
   [ "$(stat -c %s "$work/warm" 2>/dev/null)" = 8388608 ] || { echo "$current: warm-up upload incomplete" >&2; return 1; }
 }

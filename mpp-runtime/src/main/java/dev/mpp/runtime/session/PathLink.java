@@ -208,6 +208,8 @@ final class PathLink implements PathView {
         } catch (RuntimeException e) {
             log.error("{}: unexpected failure reading", this, e);
             session.pathFailed(this, "unexpected failure: " + e);
+        } finally {
+            reader.onRead(() -> {}); // the connection may outlive this session (section 10.1)
         }
     }
 

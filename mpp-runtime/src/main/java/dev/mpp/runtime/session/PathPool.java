@@ -145,16 +145,15 @@ final class PathPool implements AutoCloseable {
     }
 
     /**
-     * Keeps {@code socket} for the next session on {@code chain}, or closes it if there is no room or reuse is off.
+     * Keeps {@code socket} for the next session on {@code chain}, or closes it if there is no room or the pool is closed.
      *
      * @param rttNanos its last smoothed RTT, or -1
      */
     void park(Chain chain, Socket socket, FrameReader reader, FrameCodec codec, long rttNanos) {
         Parked p = new Parked(socket, reader, codec, rttNanos);
-        reader.onRead(() -> {});
         synchronized (this) {
             ArrayDeque<Parked> q = parked.computeIfAbsent(chain, c -> new ArrayDeque<>());
-            if (closed || settings.keepPaths().isZero() || q.size() >= MAX_PER_CHAIN) {
+            if (closed || q.size() >= MAX_PER_CHAIN) {
                 Quietly.close(socket);
                 return;
             }

@@ -137,7 +137,6 @@ public final class SessionAcceptor implements Inbound {
                 }
             };
             timer = () -> {};
-            reader.onRead(() -> {}); // the ended session's liveness no longer matters
             first = reusable ? nextSession(socket, reader, codec) : null;
         }
     }

@@ -208,12 +208,17 @@ public final class SessionOpener implements AutoCloseable {
         private boolean awaitOpenSettled() {
             lock.lock();
             try {
-                while (session == null && failure == null && openInFlight) {
-                    changed.awaitUninterruptibly();
-                }
+                whileOpenInFlight();
                 return !over();
             } finally {
                 lock.unlock();
+            }
+        }
+
+        /** Waits, with the lock held, while another path carries OPEN and the attempt goes on. */
+        private void whileOpenInFlight() {
+            while (session == null && failure == null && openInFlight) {
+                changed.awaitUninterruptibly();
             }
         }
 
@@ -289,9 +294,7 @@ public final class SessionOpener implements AutoCloseable {
             boolean opening;
             lock.lock();
             try {
-                while (session == null && failure == null && openInFlight) {
-                    changed.awaitUninterruptibly();
-                }
+                whileOpenInFlight();
                 if (over()) {
                     return parked != null ? Carried.keep(false, parked.reader, parked.rttNanos) : Carried.NO;
                 }

@@ -14,6 +14,7 @@ import dev.mpp.runtime.testkit.RandomPayload;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -68,11 +69,7 @@ class SessionEngineTest {
 
             // The fast path delivered the FIN and has room: copies of the slow path's packets, newest
             // first. A copy of 2 is the 6th on the fast path: 80 ms against 85 ms on the slow one.
-            paths.fast.send(ack(0, new Frame.SeqRange(8, 8)));
-
-            for (long seq = 7; seq >= 2; seq--) {
-                assertEquals(seq, seq(paths.fast.nextPacket()), "copies newest first");
-            }
+            assertEquals(List.of(7L, 6L, 5L, 4L, 3L, 2L), tailCopies(paths), "copies newest first");
             // A copy of 1 would arrive at 90 ms, after the slow path delivers it (75 ms); 0 even more so.
             assertEquals(List.of(), paths.fast.packetsQueuedSoFar(), "no copy that would arrive later");
             assertEquals(List.of(), paths.slow.packetsQueuedSoFar(), "the slow path keeps its packets and sends no more");
@@ -83,10 +80,7 @@ class SessionEngineTest {
     void aPacketAcknowledgedAfterItsCopyWentOutCountsOnItsPathUntilAPongForALaterPing() {
         try (SessionBench bench = new SessionBench(CREDIT)) {
             Paths paths = slowPathHoldsTheStream(bench);
-            paths.fast.send(ack(0, new Frame.SeqRange(8, 8)));
-            for (long seq = 7; seq >= 2; seq--) {
-                paths.fast.nextPacket();
-            }
+            tailCopies(paths);
 
             // The copies arrived first. The originals are still in the slow path's socket buffers
             // and relays: they leave its window only once something written after them is through.
@@ -165,6 +159,16 @@ class SessionEngineTest {
             bench.tick();
             assertEquals(Session.State.RESET, bench.session.state(), "61 s without a new acknowledgement");
         }
+    }
+
+    /** The fast path acknowledges the FIN; the sequence numbers of the 6 copies it then sends. */
+    private static List<Long> tailCopies(Paths paths) {
+        paths.fast.send(ack(0, new Frame.SeqRange(8, 8)));
+        List<Long> copies = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            copies.add(seq(paths.fast.nextPacket()));
+        }
+        return copies;
     }
 
     /** The slow path and the fast one, each with its peer. */
